@@ -1,0 +1,276 @@
+"""Model rules: cross-references and AWS rules on the typed platform.
+
+Each rule yields :class:`Problem` objects located at the YAML value that has to
+change.  Rules run on a resolved environment (after the overlay), so a value that
+only an environment file makes invalid is reported at that file.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Iterator
+
+from tfgen.errors import Problem, UserError
+from tfgen.spec.loader import Source
+from tfgen.spec.model import Platform, Service
+from tfgen.spec.yamlsource import PathKey
+
+Rule = Callable[[Platform, Source], Iterator[Problem]]
+
+# Fargate task sizes: CPU units -> allowed memory (MiB).
+# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html
+FARGATE_SIZES: dict[int, tuple[int, ...]] = {
+    256: (512, 1024, 2048),
+    512: tuple(range(1024, 4096 + 1, 1024)),
+    1024: tuple(range(2048, 8192 + 1, 1024)),
+    2048: tuple(range(4096, 16384 + 1, 1024)),
+    4096: tuple(range(8192, 30720 + 1, 1024)),
+    8192: tuple(range(16384, 61440 + 1, 4096)),
+    16384: tuple(range(32768, 122880 + 1, 8192)),
+}
+ALB_CONDITION_VALUES = 5  # values per listener rule across all conditions
+TARGET_GROUP_NAME_MAX = 32
+PATH_PATTERN_CHARS = re.compile(r"^[A-Za-z0-9_\-.$/~\"'@:+&()!,;=*?]+$")
+SERVICE_SUFFIX = "-service"
+
+
+def _problem(source: Source, path: PathKey, code: str, message: str, hint: str) -> Problem:
+    return Problem(code, message, source.where(path), hint)
+
+
+def short_name(name: str, service: Service) -> str:
+    """The name used where AWS limits length (target groups)."""
+    if service.short_name:
+        return service.short_name
+    return name.removesuffix(SERVICE_SUFFIX) if name != SERVICE_SUFFIX else name
+
+
+def target_group_name(platform: Platform, env: str, name: str, service: Service) -> str:
+    return f"{platform.platform.name}-{env}-{short_name(name, service)}"
+
+
+def unique_ports(p: Platform, src: Source) -> Iterator[Problem]:
+    seen: dict[int, str] = {}
+    for name, svc in sorted(p.services.items()):
+        if svc.port in seen:
+            yield _problem(
+                src, ("services", name, "port"), "TFG201",
+                f"port {svc.port} is already used by {seen[svc.port]}",
+                "give every service its own container port",
+            )
+        else:
+            seen[svc.port] = name
+
+
+def routes(p: Platform, src: Source) -> Iterator[Problem]:
+    paths: dict[str, str] = {}
+    priorities: dict[int, str] = {}
+    for name, svc in sorted(p.services.items()):
+        if svc.routes is None:
+            continue
+        base: PathKey = ("services", name, "routes")
+        yield from _route_paths(src, name, svc, paths)
+        if svc.routes.priority in priorities:
+            yield _problem(
+                src, (*base, "priority"), "TFG203",
+                f"listener rule priority {svc.routes.priority} is already used by "
+                f"{priorities[svc.routes.priority]}", "give every route its own priority",
+            )
+        priorities.setdefault(svc.routes.priority, name)
+
+
+def _route_paths(src: Source, name: str, svc: Service, seen: dict[str, str]) -> Iterator[Problem]:
+    assert svc.routes is not None
+    base: PathKey = ("services", name, "routes", "paths")
+    if len(svc.routes.paths) > ALB_CONDITION_VALUES:
+        yield _problem(
+            src, base, "TFG213",
+            f"an ALB listener rule accepts at most {ALB_CONDITION_VALUES} path patterns "
+            f"({len(svc.routes.paths)} given)", "merge patterns with wildcards",
+        )
+    for i, path in enumerate(svc.routes.paths):
+        if not path.startswith("/") or not PATH_PATTERN_CHARS.match(path):
+            yield _problem(
+                src, (*base, i), "TFG213",
+                f"{path!r} is not a valid ALB path pattern",
+                "start with '/' and use only A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & ( ) ! , ; = * ?",
+            )
+        if path in seen:
+            yield _problem(
+                src, (*base, i), "TFG202",
+                f"path pattern {path!r} is already routed to {seen[path]}",
+                "route each path pattern to one service",
+            )
+        seen.setdefault(path, name)
+
+
+def scale_bounds(p: Platform, src: Source) -> Iterator[Problem]:
+    for name, svc in sorted(p.services.items()):
+        s = svc.scale
+        base: PathKey = ("services", name, "scale")
+        if s.min > s.max:
+            yield _problem(
+                src, (*base, "min"), "TFG204", f"scale.min {s.min} is above scale.max {s.max}",
+                "make min <= desired <= max",
+            )
+        elif not s.min <= s.desired <= s.max:
+            yield _problem(
+                src, (*base, "desired"), "TFG204",
+                f"scale.desired {s.desired} is outside min {s.min} .. max {s.max}",
+                "make min <= desired <= max",
+            )
+
+
+def fargate_sizes(p: Platform, src: Source) -> Iterator[Problem]:
+    for name, svc in sorted(p.services.items()):
+        cpu, memory = svc.size.cpu, svc.size.memory
+        base: PathKey = ("services", name, "size")
+        if cpu not in FARGATE_SIZES:
+            valid = ", ".join(str(c) for c in FARGATE_SIZES)
+            yield _problem(
+                src, (*base, "cpu"), "TFG205", f"Fargate has no task size with cpu {cpu}",
+                f"use one of {valid}",
+            )
+        elif memory not in FARGATE_SIZES[cpu]:
+            allowed = FARGATE_SIZES[cpu]
+            yield _problem(
+                src, (*base, "memory"), "TFG205",
+                f"Fargate cpu {cpu} does not accept memory {memory} MiB",
+                f"use {allowed[0]}..{allowed[-1]} MiB in steps of {_step(allowed)}",
+            )
+
+
+def _step(values: tuple[int, ...]) -> int:
+    return values[1] - values[0] if len(values) > 1 else values[0]
+
+
+def capacity(p: Platform, src: Source) -> Iterator[Problem]:
+    for name, svc in sorted(p.services.items()):
+        c = svc.capacity
+        if c.fargate == 0 and c.fargate_spot == 0:
+            yield _problem(
+                src, ("services", name, "capacity"), "TFG214",
+                "capacity needs a weight above 0 on fargate or fargate_spot",
+                "set fargate: 1 (on-demand) or fargate_spot: 1",
+            )
+        elif c.base > 0 and c.fargate == 0:
+            yield _problem(
+                src, ("services", name, "capacity", "base"), "TFG214",
+                "capacity.base places tasks on FARGATE, whose weight is 0",
+                "set capacity.fargate above 0 or base to 0",
+            )
+
+
+def secret_refs(p: Platform, src: Source) -> Iterator[Problem]:
+    for name, svc in sorted(p.services.items()):
+        for var, ref in sorted(svc.secrets.items()):
+            if ref.secret not in p.secrets:
+                known = ", ".join(sorted(p.secrets)) or "none defined"
+                yield _problem(
+                    src, ("services", name, "secrets", var, "secret"), "TFG210",
+                    f"secret {ref.secret!r} is not defined in secrets (known: {known})",
+                    "add it under secrets: or fix the name",
+                )
+            if var in svc.environment:
+                yield _problem(
+                    src, ("services", name, "secrets", var), "TFG215",
+                    f"{var} is both an environment variable and a secret",
+                    "keep one of the two",
+                )
+
+
+def image_tags(p: Platform, src: Source) -> Iterator[Problem]:
+    for name, svc in sorted(p.services.items()):
+        if svc.image.tag.lower() == "latest":
+            yield _problem(
+                src, ("services", name, "image", "tag"), "TFG211",
+                "'latest' is a mutable tag; repositories are IMMUTABLE and deployments must be "
+                "reproducible", "pin a version tag (e.g. 1.4.2) or a sha256 digest",
+            )
+
+
+def _subnets(p: Platform) -> Iterator[tuple[PathKey, ipaddress.IPv4Network]]:
+    for tier in ("public", "private", "data"):
+        for i, cidr in enumerate(getattr(p.network.subnets, tier)):
+            yield ("network", "subnets", tier, i), ipaddress.IPv4Network(cidr)
+
+
+def subnet_layout(p: Platform, src: Source) -> Iterator[Problem]:
+    vpc = ipaddress.IPv4Network(p.network.cidr)
+    seen: list[tuple[PathKey, ipaddress.IPv4Network]] = []
+    for path, net in _subnets(p):
+        if not net.subnet_of(vpc):
+            yield _problem(
+                src, path, "TFG206", f"subnet {net} is outside the VPC block {vpc}",
+                f"pick a block inside {vpc}",
+            )
+        for other_path, other in seen:
+            if net.overlaps(other):
+                where = src.where(other_path)
+                yield _problem(
+                    src, path, "TFG207", f"subnet {net} overlaps {other} (at {where})",
+                    "give every subnet its own block",
+                )
+        seen.append((path, net))
+    yield from _subnet_counts(p, src)
+
+
+def _subnet_counts(p: Platform, src: Source) -> Iterator[Problem]:
+    azs = len(p.network.availability_zones)
+    for tier in ("public", "private", "data"):
+        count = len(getattr(p.network.subnets, tier))
+        if count != azs:
+            yield _problem(
+                src, ("network", "subnets", tier), "TFG208",
+                f"{tier} has {count} subnets for {azs} availability zones",
+                "give each tier exactly one subnet per availability zone, in AZ order",
+            )
+
+
+def availability_zones(p: Platform, src: Source) -> Iterator[Problem]:
+    region = p.platform.regions.primary
+    seen: set[str] = set()
+    for i, az in enumerate(p.network.availability_zones):
+        path: PathKey = ("network", "availability_zones", i)
+        if not az.startswith(region) or len(az) != len(region) + 1:
+            yield _problem(
+                src, path, "TFG209", f"{az} is not an availability zone of {region}",
+                f"use {region}a, {region}b, ...",
+            )
+        if az in seen:
+            yield _problem(src, path, "TFG209", f"{az} is listed twice", "list each zone once")
+        seen.add(az)
+
+
+def name_lengths(p: Platform, src: Source, environments: list[str]) -> Iterator[Problem]:
+    for name, svc in sorted(p.services.items()):
+        if svc.routes is None:
+            continue
+        for env in environments:
+            tg = target_group_name(p, env, name, svc)
+            if len(tg) > TARGET_GROUP_NAME_MAX:
+                yield _problem(
+                    src, ("services", name), "TFG212",
+                    f"target group name {tg!r} ({len(tg)} chars) exceeds AWS's "
+                    f"{TARGET_GROUP_NAME_MAX}", "set a shorter short_name on the service",
+                )
+                break
+
+
+RULES: tuple[Rule, ...] = (
+    unique_ports, routes, scale_bounds, fargate_sizes, capacity, secret_refs, image_tags,
+    subnet_layout, availability_zones,
+)
+
+
+def check_platform(p: Platform, src: Source, environments: list[str]) -> list[Problem]:
+    problems = [problem for rule in RULES for problem in rule(p, src)]
+    problems.extend(name_lengths(p, src, environments))
+    return problems
+
+
+def enforce(p: Platform, src: Source, environments: list[str]) -> None:
+    problems = check_platform(p, src, environments)
+    if problems:
+        raise UserError(problems)
