@@ -90,7 +90,9 @@ class InternalError(TfgenError):
         super().__init__([Problem(code, message, location, hint)], ExitCode.INTERNAL)
 
 
-def user_error(code: str, message: str, location: Location | None = None, hint: str = "") -> UserError:
+def user_error(
+    code: str, message: str, location: Location | None = None, hint: str = ""
+) -> UserError:
     return UserError([Problem(code, message, location, hint)])
 
 

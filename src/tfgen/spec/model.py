@@ -161,11 +161,11 @@ class Scale(Strict):
 class HealthCheck(Strict):
     path: str = Field("/health", pattern=r"^/[A-Za-z0-9/._~!$&'()*+,;=:@%-]*$", max_length=1024)
     interval: Annotated[int, Field(ge=5, le=300)] = 15
-    timeout: Annotated[int, Field(ge=2, le=120)] = 5
+    timeout: Annotated[int, Field(ge=2, le=60)] = 5
     healthy_threshold: Annotated[int, Field(ge=2, le=10)] = 2
     unhealthy_threshold: Annotated[int, Field(ge=2, le=10)] = 3
     matcher: str = Field("200", pattern=r"^[0-9]{3}(-[0-9]{3})?(,[0-9]{3}(-[0-9]{3})?)*$")
-    grace_period: Annotated[int, Field(ge=0, le=2147483647)] = 60
+    grace_period: Annotated[int, Field(ge=0, le=300)] = 60
 
 
 class Routes(Strict):

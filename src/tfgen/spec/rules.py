@@ -258,8 +258,19 @@ def name_lengths(p: Platform, src: Source, environments: list[str]) -> Iterator[
                 break
 
 
+def health_checks(p: Platform, src: Source) -> Iterator[Problem]:
+    for name, svc in sorted(p.services.items()):
+        hc = svc.health_check
+        if hc.timeout >= hc.interval:
+            yield _problem(
+                src, ("services", name, "health_check", "timeout"), "TFG216",
+                f"health check timeout {hc.timeout}s must be shorter than its interval "
+                f"{hc.interval}s", "lower the timeout or raise the interval",
+            )
+
+
 RULES: tuple[Rule, ...] = (
-    unique_ports, routes, scale_bounds, fargate_sizes, capacity, secret_refs, image_tags,
+    unique_ports, health_checks, routes, scale_bounds, fargate_sizes, capacity, secret_refs, image_tags,
     subnet_layout, availability_zones,
 )
 

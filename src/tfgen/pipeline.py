@@ -1,0 +1,92 @@
+"""The pipeline as plain functions: load -> rules -> render -> fmt -> parse back.
+
+The CLI calls these and only prints and picks exit codes.  Nothing here writes to
+``generated/``; :mod:`tfgen.render.writer` does, once everything succeeded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from tfgen.check.parseback import parse_back
+from tfgen.errors import Location, Problem, UserError, user_error
+from tfgen.render.tree import render_tree
+from tfgen.spec.loader import (
+    ENV_DIR,
+    LoadedEnvironment,
+    Source,
+    environment_names,
+    load_environment,
+    load_specs,
+    validate,
+)
+from tfgen.spec.model import Platform
+from tfgen.spec.rules import check_platform
+from tfgen.terraform.runner import fmt_files
+
+ENV_NAME_HINT = "name environment files with 2-10 lowercase letters or digits, e.g. prod.yaml"
+
+
+@dataclass
+class LoadedProject:
+    root: Path
+    platform: Platform
+    source: Source
+    known: list[str]
+    environments: list[LoadedEnvironment]
+
+
+def _known_environments(root: Path) -> list[str]:
+    names = environment_names(root)
+    if not names:
+        raise user_error(
+            "TFG300", f"no environment files in {ENV_DIR}/", Location(ENV_DIR),
+            "add environments/<env>.yaml (e.g. dev.yaml, prod.yaml)",
+        )
+    bad = [n for n in names if not (n.isalnum() and n.islower() and 2 <= len(n) <= 10)]
+    if bad:
+        raise user_error(
+            "TFG303", f"invalid environment name {bad[0]!r}", Location(f"{ENV_DIR}/{bad[0]}.yaml"),
+            ENV_NAME_HINT,
+        )
+    return names
+
+
+def select_environments(root: Path, requested: Sequence[str], all_envs: bool) -> list[str]:
+    known = _known_environments(root)
+    if all_envs or not requested:
+        return known
+    for name in requested:
+        if name not in known:
+            raise user_error(
+                "TFG300", f"unknown environment {name!r} (known: {', '.join(known)})",
+                Location(ENV_DIR), f"create {ENV_DIR}/{name}.yaml or pick a known environment",
+            )
+    return sorted(set(requested))
+
+
+def load_project(root: Path, requested: Sequence[str] = (), all_envs: bool = True) -> LoadedProject:
+    """Load the specs and the selected environments, and enforce every model rule."""
+    names = select_environments(root, requested, all_envs)
+    known = _known_environments(root)
+    source = load_specs(root)
+    platform: Platform = validate(Platform, source.data, source)
+    envs = [load_environment(root, name, source) for name in names]
+    problems: list[Problem] = list(check_platform(platform, source, known))
+    for env in envs:
+        problems.extend(check_platform(env.environment.platform, env.source, known))
+    if problems:
+        raise UserError(problems)
+    return LoadedProject(root, platform, source, known, envs)
+
+
+def render_project(project: LoadedProject) -> dict[str, str]:
+    """Render, ``terraform fmt`` and parse back the tree; returns path -> final text."""
+    tree = render_tree(
+        project.platform, [e.environment for e in project.environments], project.known
+    )
+    formatted = fmt_files(tree.files)
+    parse_back(formatted)
+    return formatted

@@ -1,0 +1,1 @@
+"""The render stage: spec model -> in-memory tree of Terraform files."""

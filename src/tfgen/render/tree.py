@@ -1,0 +1,84 @@
+"""Render the whole Terraform tree in memory.
+
+Templates under ``templates/`` mirror the output: ``modules/ecs/main.tf.j2`` renders
+``modules/ecs/main.tf``; ``environments/env.*.j2`` render once per environment
+(``environments/<env>.*``).  Folders starting with ``_`` hold partials.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from tfgen.errors import InternalError
+from tfgen.render.context import shared_context, tfvars_values
+from tfgen.render.environment import RawValueError, jinja_environment
+from tfgen.render.templates import template_dir
+from tfgen.spec.model import Environment, Platform
+
+PER_ENV_PREFIX = "environments/env."
+SUFFIX = ".j2"
+
+
+@dataclass
+class RenderedTree:
+    """Relative POSIX path -> file text, before ``terraform fmt``."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    environments: list[str] = field(default_factory=list)
+
+    def shared_files(self) -> list[str]:
+        return sorted(p for p in self.files if not is_env_file(p))
+
+
+def is_env_file(path: str) -> bool:
+    return path.startswith("environments/")
+
+
+def env_of(path: str) -> str | None:
+    """The environment a per-environment file belongs to (environments/<env>.<kind>)."""
+    if not is_env_file(path):
+        return None
+    return path.removeprefix("environments/").split(".", 1)[0]
+
+
+def _templates(root: Path) -> list[str]:
+    names = []
+    for path in sorted(root.rglob(f"*{SUFFIX}")):
+        rel = path.relative_to(root).as_posix()
+        if not any(part.startswith("_") for part in rel.split("/")):
+            names.append(rel)
+    return names
+
+
+def _render(name: str, context: dict[str, Any]) -> str:
+    env = jinja_environment(template_dir())
+    try:
+        return env.get_template(name).render(context)
+    except (jinja2.TemplateError, RawValueError, TypeError, ValueError) as exc:
+        raise InternalError("TFG402", f"template {name} failed to render: {exc}") from exc
+
+
+def render_tree(
+    platform: Platform, environments: list[Environment], known: list[str]
+) -> RenderedTree:
+    """Render the shared HCL from the specs and one tfvars/backend per given environment.
+
+    ``known`` lists every environment of the project: the shared HCL accepts exactly
+    those, whichever subset is rendered now, so it is the same for every subset.
+    """
+    shared = shared_context(platform, sorted(known))
+    tree = RenderedTree(environments=sorted(e.name for e in environments))
+    for template in _templates(template_dir()):
+        out = template.removesuffix(SUFFIX)
+        if template.startswith(PER_ENV_PREFIX):
+            kind = out.removeprefix(PER_ENV_PREFIX)
+            for env in environments:
+                context = {**shared, "env": env.name, "values": tfvars_values(env)}
+                tree.files[f"environments/{env.name}.{kind}"] = _render(template, context)
+        else:
+            tree.files[out] = _render(template, shared)
+    return tree
