@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Callable
+from functools import cache, wraps
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,28 @@ def _finalize(value: Any) -> Any:
     )
 
 
+def _strict(fn: Callable[..., hcl.Hcl]) -> Callable[..., hcl.Hcl]:
+    """A filter that reports an undefined input as Jinja's own UndefinedError."""
+
+    @wraps(fn)
+    def wrapper(value: Any, *args: Any) -> hcl.Hcl:
+        if isinstance(value, jinja2.Undefined):
+            value._fail_with_undefined_error()
+        return fn(value, *args)
+
+    return wrapper
+
+
+FILTERS: dict[str, Callable[..., hcl.Hcl]] = {
+    "hcl": hcl.literal,
+    "hclmap": hcl.block_map,
+    "ident": hcl.ident,
+    "comment": hcl.comment,
+    "inner": hcl.inner,
+    "expr": hcl.expr,
+}
+
+
 @cache
 def jinja_environment(root: Path | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
@@ -37,10 +60,5 @@ def jinja_environment(root: Path | None = None) -> jinja2.Environment:
         finalize=_finalize,
         auto_reload=False,
     )
-    env.filters["hcl"] = hcl.literal
-    env.filters["hclmap"] = hcl.block_map
-    env.filters["ident"] = hcl.ident
-    env.filters["comment"] = hcl.comment
-    env.filters["inner"] = hcl.inner
-    env.filters["expr"] = hcl.expr
+    env.filters.update({name: _strict(fn) for name, fn in FILTERS.items()})
     return env

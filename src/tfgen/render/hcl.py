@@ -40,7 +40,9 @@ def _escape(text: str) -> str:
         elif ch == "\t":
             out.append("\\t")
         elif ch in "$%" and nxt == "{":
-            out.append(ch + ch)  # $${ and %%{ are literal ${ and %{
+            # "\u0024{" is a literal "${" for Terraform; unlike "$${" it also parses in
+            # python-hcl2, which needs a closing brace after "$${".
+            out.append(f"\\u{ord(ch):04x}")
         elif ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 or ch in "\u2028\u2029":
             out.append(f"\\u{ord(ch):04x}")
         else:

@@ -79,6 +79,10 @@ class YamlDocument:
     positions: Positions
 
 
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org") else tag
+
+
 def _loc(file: str, node: Node) -> Location:
     mark = node.start_mark
     return Location(file, mark.line + 1, mark.column + 1)
@@ -103,7 +107,7 @@ class _Builder:
             )
         if node.tag not in _PLAIN_TAGS:
             raise user_error(
-                "TFG005", f"unsupported YAML tag {node.tag!r}", _loc(self.file, node),
+                "TFG005", f"unsupported YAML tag {_short_tag(node.tag)!r}", _loc(self.file, node),
                 "remove the tag; tfgen reads plain YAML only",
             )
         self.positions.values[path] = _loc(self.file, node)

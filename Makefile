@@ -1,0 +1,61 @@
+# tfgen — see README.md. Everything installs into .venv (and checkov into .venv-checkov).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+TFGEN  := $(BIN)/tfgen
+STAMP  := $(VENV)/.installed
+
+.PHONY: all install demo render validate check-generated test test-fast e2e lint typecheck bench schema clean checkov
+
+all: test
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+checkov:
+	bash tools/install-checkov.sh
+
+## demo: install, render dev/staging/prod of the bookstore example and validate them
+demo: install
+	$(TFGEN) render --all
+	$(TFGEN) validate --all
+
+render: install
+	$(TFGEN) render --all
+
+validate: install
+	$(TFGEN) validate --all
+
+check-generated: install
+	$(TFGEN) render --all --check
+
+lint: install
+	$(BIN)/ruff check src tests tools
+	$(BIN)/ruff format --check src tests tools || true
+
+typecheck: install
+	$(BIN)/mypy
+
+## test: lint, type-check and the whole test suite (unit, golden, CLI, e2e with real terraform)
+test: install lint typecheck
+	$(BIN)/pytest -q
+
+test-fast: install
+	$(BIN)/pytest -q -m "not e2e"
+
+e2e: install
+	$(BIN)/pytest -q -m e2e
+
+bench: install
+	$(BIN)/python -m tools.bench
+
+schema: install
+	$(TFGEN) schema > docs/spec.schema.json
+
+clean:
+	rm -rf $(VENV) .venv-checkov .pytest_cache .mypy_cache .ruff_cache

