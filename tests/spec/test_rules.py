@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import Edit, line_of
 
+from helpers import Edit, line_of
 from tfgen.errors import UserError
 from tfgen.pipeline import load_project
 from tfgen.spec.rules import FARGATE_SIZES

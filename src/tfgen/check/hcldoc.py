@@ -217,6 +217,7 @@ class HclDocument:
     filename: str
     blocks: list[Block] = field(default_factory=list)
     attributes: dict[str, Attribute] = field(default_factory=dict)
+    source: str = field(default="", repr=False, compare=False)
 
     def blocks_of(self, type_: str) -> list[Block]:
         return [b for b in self.blocks if b.type == type_]
@@ -261,9 +262,9 @@ def parse_hcl(text: str, filename: str) -> HclDocument:
     builder = _Builder(source, filename)
     body = _first_tree(tree, "body")
     if body is None:
-        return HclDocument(filename)
+        return HclDocument(filename, source=source)
     attributes, blocks = builder.body(body)
-    return HclDocument(filename, blocks, attributes)
+    return HclDocument(filename, blocks, attributes, source)
 
 
 def parse_file(path: str | Path) -> HclDocument:
@@ -422,17 +423,26 @@ _HEREDOC_RE = re.compile(r"<<(-?)([A-Za-z][A-Za-z0-9._-]*)\n(.*?)[ \t]*\2\n?\Z",
 _INTERP_START_RE = re.compile(r"(?<![$%])[$%]\{")
 
 
-def _heredoc_body(token: str) -> tuple[str, bool]:
-    """(body, has_template_sequences) of a heredoc token."""
-    match = _HEREDOC_RE.match(token.rstrip("\n") + "\n")
+def heredoc_source(raw: str) -> str | None:
+    """The body of a heredoc expression (``<<EOT ... EOT``) with template sequences kept
+    as written and ``<<-`` indentation removed; ``None`` if ``raw`` is not a heredoc."""
+    match = _HEREDOC_RE.match(raw.rstrip("\n") + "\n")
     if match is None:
-        return "", False
+        return None
     indent, body = match.group(1), match.group(3)
     if indent:
         lines = body.split("\n")
         widths = [len(ln) - len(ln.lstrip(" \t")) for ln in lines if ln.strip()]
         strip = min(widths, default=0)
         body = "\n".join(ln[strip:] for ln in lines)
+    return body
+
+
+def _heredoc_body(token: str) -> tuple[str, bool]:
+    """(body, has_template_sequences) of a heredoc token."""
+    body = heredoc_source(token)
+    if body is None:
+        return "", False
     has_template = _INTERP_START_RE.search(body.replace("$${", "").replace("%%{", "")) is not None
     return body.replace("$${", "${").replace("%%{", "%{"), has_template
 
@@ -467,7 +477,8 @@ class _Expr:
         refs = _References(self.source).collect(node)
         inner = _unwrap(node)
         kind = self.kind(inner, partial)
-        function, args = "", ()
+        function = ""
+        args: tuple[HclValue, ...] = ()
         if isinstance(inner, Tree) and inner.data == "function_call":
             function = _function_name(inner)
             args = tuple(self.value(a) for a in _call_args(inner))
