@@ -1,30 +1,40 @@
 #!/usr/bin/env bash
-# Install checkov into its own virtualenv (it pins bc-python-hcl2, whose `hcl2`
-# module would shadow python-hcl2 in tfgen's own environment).
+# Install checkov into its own virtualenv. checkov pins bc-python-hcl2, whose `hcl2`
+# module would shadow python-hcl2 in tfgen's environment, so tfgen runs checkov as a
+# subprocess from this venv (see src/tfgen/check/checkov.py, which finds it).
 #
 # Usage: tools/install-checkov.sh [VENV_DIR]
-#   VENV_DIR defaults to $TFGEN_CHECKOV_VENV, else <repo root>/.venv-checkov.
-#   PYTHON (default: python3) picks the interpreter that creates the venv.
-#   CHECKOV_SPEC overrides the pinned requirement (default below).
-# Idempotent: exits at once when the venv already has the pinned checkov.
-# Prints the path of the checkov executable on its last line.
+#   VENV_DIR      default: $TFGEN_CHECKOV_VENV, else <repo root>/.venv-checkov
+#   PYTHON        interpreter that creates the venv (default: python3, >= 3.9)
+#   CHECKOV_SPEC  requirement to install (default: the pin below)
+# Idempotent: returns at once when the venv already holds the pinned checkov.
+# Prints the path of the checkov executable as its only stdout line.
 set -euo pipefail
 
-CHECKOV_SPEC="${CHECKOV_SPEC:-checkov==3.3.30}"
+spec="${CHECKOV_SPEC:-checkov==3.3.30}"
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="${1:-${TFGEN_CHECKOV_VENV:-$repo_root/.venv-checkov}}"
 python="${PYTHON:-python3}"
 stamp="$venv/.tfgen-checkov-spec"
 
-if [[ -x "$venv/bin/checkov" && -f "$stamp" && "$(cat "$stamp")" == "$CHECKOV_SPEC" ]]; then
+if [[ -x "$venv/bin/checkov" && -f "$stamp" && "$(cat "$stamp")" == "$spec" ]]; then
     echo "$venv/bin/checkov"
     exit 0
 fi
 
+echo "installing $spec into $venv ..." >&2
 if [[ ! -x "$venv/bin/python" ]]; then
     "$python" -m venv "$venv"
 fi
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$CHECKOV_SPEC" >&2
-"$venv/bin/checkov" --version >&2
-printf '%s\n' "$CHECKOV_SPEC" > "$stamp"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+if ! "$venv/bin/python" -m pip install --disable-pip-version-check "$spec" >"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    echo "error: pip could not install $spec into $venv" >&2
+    exit 1
+fi
+rm -f "$stamp"
+version="$(CKV_SKIP_PACKAGE_UPDATE_CHECK=true "$venv/bin/checkov" --version)"
+echo "checkov $version installed in $venv" >&2
+printf '%s\n' "$spec" >"$stamp"
 echo "$venv/bin/checkov"

@@ -109,19 +109,25 @@ def render(
 
 
 def _summary(project: LoadedProject, files: dict[str, str], diagnostics: list[Any]) -> bool:
-    errors = [d for d in diagnostics if d.is_error]
-    warnings = [d for d in diagnostics if not d.is_error]
+    """Print diagnostics, then one line per environment; True when nothing failed."""
     for diag in diagnostics:
-        where = f"{diag.filename}:{diag.line}:{diag.column}: " if diag.filename else ""
-        click.echo(f"{where}terraform {diag.severity}: {diag.summary}", err=True)
-    verdict = "valid" if not errors else f"{len(errors)} error(s)"
+        where = f"generated/{diag.filename}:{diag.line}:{diag.column}: " if diag.filename else ""
+        detail = f": {diag.detail}" if diag.detail else ""
+        click.echo(f"{where}terraform {diag.severity}: {diag.summary}{detail}", err=True)
+    shared = [d for d in diagnostics if not (d.filename or "").startswith("environments/")]
+    ok = True
     for env in project.environments:
         name = env.environment.name
+        own = [d for d in diagnostics if (d.filename or "").startswith(f"environments/{name}.")]
+        errors = [d for d in shared + own if d.is_error]
+        warnings = [d for d in shared + own if not d.is_error]
+        verdict = "valid" if not errors else f"{len(errors)} error(s)"
+        ok = ok and not errors
         click.echo(
             f"{name}: spec ok · {len(files)} files rendered and parsed back · "
-            f"terraform validate: {verdict}, {len(warnings)} warning(s)"
+            f"terraform validate + {name}.tfvars: {verdict}, {len(warnings)} warning(s)"
         )
-    return not errors
+    return ok
 
 
 @main.command(name="validate")
@@ -134,7 +140,8 @@ def validate_cmd(ctx: click.Context, envs: tuple[str, ...], all_envs: bool) -> N
     names, everything = _selection(envs, all_envs)
     project = load_project(_project(ctx), names, everything)
     files = render_project(project)
-    diagnostics = validate_files(files)
+    var_files = [f"environments/{e.environment.name}.tfvars" for e in project.environments]
+    diagnostics = validate_files(files, var_files=var_files)
     if not _summary(project, files, diagnostics):
         sys.exit(int(ExitCode.FINDINGS))
 

@@ -114,7 +114,7 @@ def test_validate_all_with_real_terraform(repo: Path) -> None:
     assert code == 0, stderr
     for env in ("dev", "staging", "prod"):
         assert f"{env}: spec ok" in stdout
-    assert "terraform validate: valid" in stdout
+    assert "prod.tfvars: valid" in stdout
 
 
 # --- the installed console script, as a real process ------------------------------------

@@ -38,7 +38,7 @@ from tfgen.terraform.pyterraform import flagged, tf_cmd
 
 DEFAULT_TIMEOUT_S = 1800.0
 FMT_SUFFIXES = (".tf", ".tfvars")
-_CACHE_FORMAT = "tfgen-validate-v1"
+_CACHE_FORMAT = "tfgen-validate-v2"
 _CACHE_KEEP = 256
 _SKIP_DIRS = frozenset({".terraform", ".git", "terraform.tfstate.d"})
 _SKIP_FILES = frozenset({".terraform.lock.hcl", ".terraform.tfstate.lock.info"})
@@ -292,11 +292,13 @@ def validate(directory: Path, ctx: TerraformContext | None = None) -> list[Terra
 
 
 def validate_files(
-    files: Mapping[str, str], ctx: TerraformContext | None = None
+    files: Mapping[str, str],
+    ctx: TerraformContext | None = None,
+    var_files: Sequence[str] = (),
 ) -> list[TerraformDiagnostic]:
     """Like :func:`validate`, for an in-memory tree (relative POSIX path → text)."""
     tree = {str(_check_relative(name)): text.encode("utf-8") for name, text in files.items()}
-    return validate_tree(tree, ctx)
+    return validate_tree(tree, ctx, var_files)
 
 
 def read_tree(directory: Path) -> dict[str, bytes]:
@@ -320,11 +322,18 @@ def _skipped(rel: Path) -> bool:
 
 
 def validate_tree(
-    tree: Mapping[str, bytes], ctx: TerraformContext | None = None
+    tree: Mapping[str, bytes],
+    ctx: TerraformContext | None = None,
+    var_files: Sequence[str] = (),
 ) -> list[TerraformDiagnostic]:
-    """Validate a tree (relative POSIX path → bytes), using the result cache."""
+    """Validate a tree (relative POSIX path → bytes), using the result cache.
+
+    Each of ``var_files`` (paths inside the tree) is then loaded the way ``plan`` would
+    load it, offline, so its values are checked against the variables' types and
+    ``validation`` blocks (a workspace's tfvars).
+    """
     context = _ctx(ctx)
-    key = tree_key(tree, context)
+    key = tree_key(tree, context, var_files)
     cached = _load_cached(context.cache, key)
     if cached is not None:
         return cached
@@ -334,8 +343,80 @@ def validate_tree(
         work = Path(tmp)
         _write_tree(work, tree)
         diagnostics = _init_and_validate(work, context)
+        if var_files and not any(d.is_error for d in diagnostics):
+            diagnostics += _check_var_files(work, context, var_files)
     _store_cached(context.cache, key, diagnostics)
     return diagnostics
+
+
+# An override file switches any backend to "local" in the scratch copy, so that
+# ``terraform console`` can load the configuration and its variables offline.
+_LOCAL_BACKEND = "_tfgen_local_backend_override.tf"
+_LOCAL_BACKEND_TEXT = 'terraform {\n  backend "local" {}\n}\n'
+_TOP_LEVEL_ASSIGNMENT = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_-]*)\s*=", re.MULTILINE)
+
+
+def console_probe(var_file_text: str) -> str:
+    """An expression that reads every variable a var-file sets (variables load lazily)."""
+    names = sorted(set(_TOP_LEVEL_ASSIGNMENT.findall(var_file_text)))
+    return "[" + ", ".join(f"var.{name}" for name in names) + "]\n"
+
+
+def _check_var_files(
+    work: Path, ctx: TerraformContext, var_files: Sequence[str]
+) -> list[TerraformDiagnostic]:
+    (work / _LOCAL_BACKEND).write_text(_LOCAL_BACKEND_TEXT, encoding="utf-8")
+    proc = run_terraform(["init", "-input=false", "-no-color", "-reconfigure"], work, ctx)
+    if proc.returncode != 0:
+        raise _failure("TFG504", "terraform init (local backend)", proc, _init_hint(ctx))
+    found: list[TerraformDiagnostic] = []
+    for var_file in var_files:
+        args = ["console", "-no-color", f"-var-file={_check_relative(var_file)}"]
+        probe = console_probe((work / var_file).read_text(encoding="utf-8"))
+        proc = run_terraform(args, work, ctx, stdin=probe)
+        # console exits 0 after printing some errors (e.g. a failed variable validation)
+        if proc.returncode != 0 or _ERROR_LINE.search(_ANSI.sub("", proc.stderr)):
+            found.extend(parse_console_errors(proc.stderr + proc.stdout, var_file))
+    return sorted(found, key=TerraformDiagnostic.sort_key)
+
+
+_ERROR_HEAD = re.compile(r"^Error: (?P<summary>.+)$")
+_ERROR_LINE = re.compile(r"^[\s│╷╵]*Error: ", re.MULTILINE)
+_ON_LINE = re.compile(r"^\s*on (?P<file>\S+) line (?P<line>\d+)")
+
+
+def parse_console_errors(text: str, var_file: str) -> list[TerraformDiagnostic]:
+    """Diagnostics from the human-readable errors ``terraform console`` prints."""
+    lines = [_ANSI.sub("", raw).rstrip() for raw in text.splitlines()]
+    blocks: list[list[str]] = []
+    for line in lines:
+        clean = line.strip(" │╷╵")
+        if _ERROR_HEAD.match(clean):
+            blocks.append([clean])
+        elif blocks:
+            blocks[-1].append(clean)
+    found = [_console_diagnostic(block, var_file) for block in blocks]
+    if not found:
+        found = [TerraformDiagnostic(var_file, 0, 0, "error", first_error_line(text))]
+    return found
+
+
+def _console_diagnostic(block: list[str], var_file: str) -> TerraformDiagnostic:
+    head = _ERROR_HEAD.match(block[0])
+    summary = head.group("summary") if head else block[0]
+    filename, line = var_file, 0
+    for text in block[1:]:
+        where = _ON_LINE.match(text)
+        if where:
+            filename, line = where.group("file").rstrip(":,"), int(where.group("line"))
+            break
+    detail_lines = [t for t in block[1:] if t and not _ON_LINE.match(t) and not t[:1].isdigit()
+                    and not t.startswith(("├", "│", "var."))]
+    detail = " ".join(t for t in detail_lines if not t.startswith("This was checked"))
+    detail = detail.split(" Warning: ", 1)[0].replace("(source code not available) ", "")
+    if filename.startswith("<"):  # the probe expression: blame the var-file itself
+        filename, line = var_file, 0
+    return TerraformDiagnostic(filename, line, 1 if line else 0, "error", summary, detail.strip())
 
 
 def _write_tree(root: Path, tree: Mapping[str, bytes]) -> None:
@@ -345,11 +426,14 @@ def _write_tree(root: Path, tree: Mapping[str, bytes]) -> None:
         dest.write_bytes(data)
 
 
-def tree_key(tree: Mapping[str, bytes], ctx: TerraformContext) -> str:
+def tree_key(
+    tree: Mapping[str, bytes], ctx: TerraformContext, var_files: Sequence[str] = ()
+) -> str:
     """Content hash of a tree plus everything else that can change validate's answer."""
     digest = hashlib.sha256()
     mirror_versions = mirror_provider_versions(ctx.mirror) if ctx.mirror else []
-    header = [_CACHE_FORMAT, ctx.binary.kind, ctx.binary.version, ctx.binary.path, *mirror_versions]
+    header = [_CACHE_FORMAT, ctx.binary.kind, ctx.binary.version, ctx.binary.path, *mirror_versions,
+              "var-files:", *var_files]
     config = ctx.cli_config.read_text(encoding="utf-8") if ctx.cli_config.is_file() else ""
     for part in [*header, config]:
         digest.update(part.encode("utf-8") + b"\0")
