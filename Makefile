@@ -42,7 +42,7 @@ typecheck: install
 	$(BIN)/mypy
 
 ## test: lint, type-check and the whole test suite (unit, golden, CLI, e2e with real terraform)
-test: install lint typecheck
+test: install checkov lint typecheck
 	$(BIN)/pytest -q
 
 test-fast: install
