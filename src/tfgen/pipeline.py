@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tfgen.check.parseback import parse_back
 from tfgen.errors import Location, Problem, UserError, user_error
+from tfgen.render import cache
 from tfgen.render.tree import render_tree
 from tfgen.spec.loader import (
     ENV_DIR,
@@ -24,7 +25,7 @@ from tfgen.spec.loader import (
 )
 from tfgen.spec.model import Platform
 from tfgen.spec.rules import check_platform
-from tfgen.terraform.runner import fmt_files
+from tfgen.terraform.runner import default_context, fmt_files
 
 ENV_NAME_HINT = "name environment files with 2-10 lowercase letters or digits, e.g. prod.yaml"
 
@@ -87,6 +88,12 @@ def render_project(project: LoadedProject) -> dict[str, str]:
     tree = render_tree(
         project.platform, [e.environment for e in project.environments], project.known
     )
-    formatted = fmt_files(tree.files)
+    ctx = default_context()
+    key = cache.tree_key(tree.files, f"{ctx.binary.kind}:{ctx.binary.version}")
+    cached = cache.load(ctx.cache, key)
+    if cached is not None:
+        return cached
+    formatted = fmt_files(tree.files, ctx)
     parse_back(formatted)
+    cache.store(ctx.cache, key, formatted)
     return formatted

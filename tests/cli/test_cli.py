@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -142,3 +143,18 @@ def test_console_script_bad_input_has_no_traceback(project: Path) -> None:
     assert proc.stderr == ("specs/services.yaml:2:6: TFG002 file is not valid UTF-8 (byte 0xff); "
                            "hint: save the file as UTF-8\n")
     assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_rendered_hcl_that_does_not_parse_is_a_bug_exit_4(project: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "templates", templates)
+    broken = templates / "modules/waf/outputs.tf.j2"
+    broken.write_text(broken.read_text() + 'output "oops" {\n  value = [\n}\n')
+    before = _snapshot(project / "generated")
+    proc = subprocess.run([TFGEN, "render", "--all"], cwd=project, capture_output=True, text=True,
+                          env={**os.environ, "TFGEN_TEMPLATES": str(templates)}, check=False)
+    assert proc.returncode == 4
+    assert "modules/waf/outputs.tf" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.count("\n") == 1
+    assert _snapshot(project / "generated") == before

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import hcl2
-from lark.exceptions import LarkError
-
 from tfgen.errors import InternalError, Location
 
 HCL_SUFFIXES = (".tf", ".tfvars", ".tfbackend")
 
 
 def parse_text(text: str) -> dict[str, Any]:
+    import hcl2  # noqa: PLC0415 - imported on use: a cached render never needs it
+
     result: dict[str, Any] = hcl2.loads(text)
     return result
 
@@ -26,7 +25,7 @@ def parse_back(files: Mapping[str, str]) -> dict[str, dict[str, Any]]:
             continue
         try:
             parsed[path] = parse_text(files[path])
-        except (LarkError, ValueError, TypeError, IndexError, KeyError) as exc:
+        except Exception as exc:  # lark raises many types: all mean "does not parse"
             line = getattr(exc, "line", 0) or 0
             column = getattr(exc, "column", 0) or 0
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

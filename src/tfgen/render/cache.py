@@ -1,0 +1,61 @@
+"""Content-hash cache of the formatted, parsed-back tree.
+
+``terraform fmt`` and the python-hcl2 parse-back are the slow part of rendering and
+depend only on the rendered text (and the terraform that formats it); an unchanged
+input reuses the last result.  The cache is best effort: unreadable or unwritable
+entries only cost time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+FORMAT = "tfgen-render-v1"
+KEEP = 64
+
+
+def tree_key(files: Mapping[str, str], salt: str) -> str:
+    digest = hashlib.sha256(f"{FORMAT}\0{salt}\0".encode())
+    for name in sorted(files):
+        data = files[name].encode("utf-8")
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _entry(folder: Path, key: str) -> Path:
+    return folder / "render" / f"{key}.json"
+
+
+def load(folder: Path, key: str) -> dict[str, str] | None:
+    try:
+        data = json.loads(_entry(folder, key).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        return None
+    return {str(k): v for k, v in data.items()}
+
+
+def store(folder: Path, key: str, files: Mapping[str, str]) -> None:
+    target = _entry(folder, key)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(dict(files), handle, sort_keys=True)
+        os.replace(tmp, target)
+        _prune(target.parent)
+    except OSError:
+        return
+
+
+def _prune(folder: Path) -> None:
+    entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[KEEP:]:
+        old.unlink(missing_ok=True)
