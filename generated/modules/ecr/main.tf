@@ -30,7 +30,7 @@ locals {
   })
 }
 
-# services.catalog-service
+# spec: services.catalog-service
 resource "aws_ecr_repository" "catalog_service" {
   name                 = "${var.name}/catalog-service"
   image_tag_mutability = "IMMUTABLE"
@@ -50,7 +50,7 @@ resource "aws_ecr_lifecycle_policy" "catalog_service" {
   policy     = local.lifecycle_policy
 }
 
-# services.notifications-service
+# spec: services.notifications-service
 resource "aws_ecr_repository" "notifications_service" {
   name                 = "${var.name}/notifications-service"
   image_tag_mutability = "IMMUTABLE"
@@ -70,7 +70,7 @@ resource "aws_ecr_lifecycle_policy" "notifications_service" {
   policy     = local.lifecycle_policy
 }
 
-# services.order-service
+# spec: services.order-service
 resource "aws_ecr_repository" "order_service" {
   name                 = "${var.name}/order-service"
   image_tag_mutability = "IMMUTABLE"
@@ -90,7 +90,7 @@ resource "aws_ecr_lifecycle_policy" "order_service" {
   policy     = local.lifecycle_policy
 }
 
-# services.payment-service
+# spec: services.payment-service
 resource "aws_ecr_repository" "payment_service" {
   name                 = "${var.name}/payment-service"
   image_tag_mutability = "IMMUTABLE"
@@ -110,7 +110,7 @@ resource "aws_ecr_lifecycle_policy" "payment_service" {
   policy     = local.lifecycle_policy
 }
 
-# services.search-service
+# spec: services.search-service
 resource "aws_ecr_repository" "search_service" {
   name                 = "${var.name}/search-service"
   image_tag_mutability = "IMMUTABLE"
@@ -130,7 +130,7 @@ resource "aws_ecr_lifecycle_policy" "search_service" {
   policy     = local.lifecycle_policy
 }
 
-# services.user-service
+# spec: services.user-service
 resource "aws_ecr_repository" "user_service" {
   name                 = "${var.name}/user-service"
   image_tag_mutability = "IMMUTABLE"

@@ -41,7 +41,7 @@ data "aws_iam_policy_document" "ecs_tasks_assume" {
 }
 
 # ---------------------------------------------------------------------------
-# services.catalog-service (java, port 8082)
+# spec: services.catalog-service (java, port 8082)
 # ---------------------------------------------------------------------------
 
 resource "aws_cloudwatch_log_group" "catalog_service" {
@@ -274,7 +274,7 @@ resource "aws_appautoscaling_policy" "catalog_service_memory" {
 }
 
 # ---------------------------------------------------------------------------
-# services.notifications-service (node, port 3000)
+# spec: services.notifications-service (node, port 3000)
 # ---------------------------------------------------------------------------
 
 resource "aws_cloudwatch_log_group" "notifications_service" {
@@ -481,7 +481,7 @@ resource "aws_appautoscaling_policy" "notifications_service_memory" {
 }
 
 # ---------------------------------------------------------------------------
-# services.order-service (java, port 8080)
+# spec: services.order-service (java, port 8080)
 # ---------------------------------------------------------------------------
 
 resource "aws_cloudwatch_log_group" "order_service" {
@@ -715,7 +715,7 @@ resource "aws_appautoscaling_policy" "order_service_memory" {
 }
 
 # ---------------------------------------------------------------------------
-# services.payment-service (node, port 3001)
+# spec: services.payment-service (node, port 3001)
 # ---------------------------------------------------------------------------
 
 resource "aws_cloudwatch_log_group" "payment_service" {
@@ -948,7 +948,7 @@ resource "aws_appautoscaling_policy" "payment_service_memory" {
 }
 
 # ---------------------------------------------------------------------------
-# services.search-service (python, port 8000)
+# spec: services.search-service (python, port 8000)
 # ---------------------------------------------------------------------------
 
 resource "aws_cloudwatch_log_group" "search_service" {
@@ -1159,7 +1159,7 @@ resource "aws_appautoscaling_policy" "search_service_memory" {
 }
 
 # ---------------------------------------------------------------------------
-# services.user-service (java, port 8081)
+# spec: services.user-service (java, port 8081)
 # ---------------------------------------------------------------------------
 
 resource "aws_cloudwatch_log_group" "user_service" {

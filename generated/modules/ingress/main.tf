@@ -235,7 +235,7 @@ resource "aws_lb_listener" "http" {
   }
 }
 
-# services.catalog-service: /api/v1/products*
+# spec: services.catalog-service: /api/v1/products*
 resource "aws_lb_target_group" "catalog_service" {
   name                 = "${var.name}-catalog"
   port                 = 8082
@@ -273,7 +273,7 @@ resource "aws_lb_listener_rule" "catalog_service" {
   }
 }
 
-# services.order-service: /api/v1/orders*
+# spec: services.order-service: /api/v1/orders*
 resource "aws_lb_target_group" "order_service" {
   name                 = "${var.name}-order"
   port                 = 8080
@@ -311,7 +311,7 @@ resource "aws_lb_listener_rule" "order_service" {
   }
 }
 
-# services.payment-service: /api/v1/payments*
+# spec: services.payment-service: /api/v1/payments*
 resource "aws_lb_target_group" "payment_service" {
   name                 = "${var.name}-payment"
   port                 = 3001
@@ -349,7 +349,7 @@ resource "aws_lb_listener_rule" "payment_service" {
   }
 }
 
-# services.search-service: /api/v1/search*
+# spec: services.search-service: /api/v1/search*
 resource "aws_lb_target_group" "search_service" {
   name                 = "${var.name}-search"
   port                 = 8000
@@ -387,7 +387,7 @@ resource "aws_lb_listener_rule" "search_service" {
   }
 }
 
-# services.user-service: /api/v1/users*
+# spec: services.user-service: /api/v1/users*
 resource "aws_lb_target_group" "user_service" {
   name                 = "${var.name}-user"
   port                 = 8081

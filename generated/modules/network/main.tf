@@ -48,6 +48,8 @@ resource "aws_internet_gateway" "this" {
   }
 }
 
+# spec: network.subnets
+
 resource "aws_subnet" "public" {
   for_each = local.public_subnets
 
@@ -114,6 +116,7 @@ resource "aws_route_table_association" "public" {
 }
 
 # --- NAT gateways: the count is a tier value (none, single or one per AZ)
+# spec: tier.nat_gateways
 
 resource "aws_eip" "nat" {
   count = var.nat_gateway_count
@@ -138,6 +141,7 @@ resource "aws_nat_gateway" "this" {
   depends_on = [aws_internet_gateway.this]
 }
 
+# spec: network.subnets.private
 # --- private: one route table per AZ, default route through a NAT gateway when there is one
 
 resource "aws_route_table" "private" {
@@ -165,6 +169,7 @@ resource "aws_route_table_association" "private" {
   route_table_id = aws_route_table.private[each.key].id
 }
 
+# spec: network.subnets.data
 # --- data: no route out of the VPC
 
 resource "aws_route_table" "data" {
@@ -183,6 +188,7 @@ resource "aws_route_table_association" "data" {
 }
 
 # --- VPC endpoints: keep AWS API traffic off the NAT gateways
+# spec: network.endpoints
 
 resource "aws_vpc_endpoint" "dynamodb" {
   vpc_id            = aws_vpc.this.id
@@ -278,6 +284,7 @@ resource "aws_vpc_endpoint" "secretsmanager" {
 }
 
 # --- VPC flow logs to CloudWatch Logs
+# spec: network.flow_logs
 
 resource "aws_cloudwatch_log_group" "flow_logs" {
   name              = "/aws/vpc/${var.name}/flow-logs"

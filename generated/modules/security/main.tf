@@ -47,7 +47,7 @@ data "aws_iam_policy_document" "kms" {
   }
 }
 
-# secrets.db-credentials
+# spec: secrets.db-credentials
 resource "aws_secretsmanager_secret" "db_credentials" {
   name                    = "${var.name}/db-credentials"
   description             = "PostgreSQL application credentials (username, password)."
@@ -55,7 +55,7 @@ resource "aws_secretsmanager_secret" "db_credentials" {
   recovery_window_in_days = 30
 }
 
-# secrets.jwt-signing-key
+# spec: secrets.jwt-signing-key
 resource "aws_secretsmanager_secret" "jwt_signing_key" {
   name                    = "${var.name}/jwt-signing-key"
   description             = "Key the services use to sign and verify service JWTs."
@@ -63,7 +63,7 @@ resource "aws_secretsmanager_secret" "jwt_signing_key" {
   recovery_window_in_days = 30
 }
 
-# secrets.redis-auth
+# spec: secrets.redis-auth
 resource "aws_secretsmanager_secret" "redis_auth" {
   name                    = "${var.name}/redis-auth"
   description             = "Redis AUTH token for the cache cluster."
@@ -71,7 +71,7 @@ resource "aws_secretsmanager_secret" "redis_auth" {
   recovery_window_in_days = 30
 }
 
-# secrets.stripe-api-key
+# spec: secrets.stripe-api-key
 resource "aws_secretsmanager_secret" "stripe_api_key" {
   name                    = "${var.name}/stripe-api-key"
   description             = "Stripe API credentials for payment-service."

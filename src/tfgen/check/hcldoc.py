@@ -11,6 +11,7 @@ inside ``jsonencode({...})`` even when one leaf is ``aws_s3_bucket.b.arn``.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -254,17 +255,24 @@ def parse_hcl(text: str, filename: str) -> HclDocument:
     """Parse Terraform text; raises :class:`HclSyntaxError` on invalid syntax."""
     source = _normalise(text)
     try:
-        tree = hcl2.parses_to_tree(source)
+        tree = _parse_tree(source)
+        body = _first_tree(tree, "body")
+        if body is None:
+            return HclDocument(filename, source=source)
+        attributes, blocks = _Builder(source, filename).body(body)
     except UnexpectedInput as exc:
         raise HclSyntaxError(filename, *_error_position(exc, source), _error_message(exc)) from None
     except RecursionError:
         raise HclSyntaxError(filename, 1, 1, "expression nested too deeply") from None
-    builder = _Builder(source, filename)
-    body = _first_tree(tree, "body")
-    if body is None:
-        return HclDocument(filename, source=source)
-    attributes, blocks = builder.body(body)
     return HclDocument(filename, blocks, attributes, source)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_tree(source: str) -> Tree[Token]:
+    """The lark tree of a source text (cached: parsing dominates the cost, and the same
+    file is often parsed by several checks; the tree is never modified)."""
+    tree: Tree[Token] = hcl2.parses_to_tree(source)
+    return tree
 
 
 def parse_file(path: str | Path) -> HclDocument:

@@ -125,6 +125,36 @@ def shared_context(platform: Platform, environments: list[str]) -> dict[str, Any
     }
 
 
+# Where each tfvars value comes from in the spec (for mapping findings back to YAML).
+TFVARS_SOURCES: dict[str, tuple[str, ...]] = {
+    "environment": (),
+    "nat_gateways": ("tier", "nat_gateways"),
+    "log_retention_days": ("tier", "log_retention_days"),
+    "flow_logs_retention_days": ("tier", "flow_logs_retention_days"),
+    "container_insights": ("tier", "container_insights"),
+    "deletion_protection": ("tier", "deletion_protection"),
+    "alb_access_log_retention_days": ("tier", "alb_access_log_retention_days"),
+    "api_hostname": ("ingress", "hostname"),
+    "waf_rate_limit": ("ingress", "waf", "rate_limit"),
+    "waf_log_retention_days": ("ingress", "waf", "log_retention_days"),
+    "services": ("services",),
+}
+SERVICE_VALUE_SOURCES: dict[str, tuple[str, ...]] = {
+    "cpu": ("size", "cpu"),
+    "memory": ("size", "memory"),
+    "desired_count": ("scale", "desired"),
+    "min_capacity": ("scale", "min"),
+    "max_capacity": ("scale", "max"),
+    "cpu_target": ("scale", "cpu_target"),
+    "memory_target": ("scale", "memory_target"),
+    "scale_in_cooldown": ("scale", "scale_in_cooldown"),
+    "scale_out_cooldown": ("scale", "scale_out_cooldown"),
+    "image_tag": ("image", "tag"),
+    "environment": ("environment",),
+    "capacity": ("capacity",),
+}
+
+
 def _service_values(svc: Service) -> dict[str, Any]:
     return {
         "cpu": svc.size.cpu,

@@ -270,8 +270,8 @@ def health_checks(p: Platform, src: Source) -> Iterator[Problem]:
 
 
 RULES: tuple[Rule, ...] = (
-    unique_ports, health_checks, routes, scale_bounds, fargate_sizes, capacity, secret_refs, image_tags,
-    subnet_layout, availability_zones,
+    unique_ports, health_checks, routes, scale_bounds, fargate_sizes, capacity, secret_refs,
+    image_tags, subnet_layout, availability_zones,
 )
 
 
