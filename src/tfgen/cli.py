@@ -13,11 +13,16 @@ from typing import Any, TypeVar
 import click
 
 from tfgen import __version__
+from tfgen.check import baseline
+from tfgen.check.findings import Severity
+from tfgen.check.layers import TREE_LAYERS
+from tfgen.check.report import FORMATS
+from tfgen.check.report import render as render_report
+from tfgen.check.run import Options, Result, lint_paths, validate_rendered
 from tfgen.errors import ExitCode, Problem, TfgenError
-from tfgen.pipeline import LoadedProject, load_project, render_project
+from tfgen.pipeline import load_project, render_project
 from tfgen.render.writer import Scope, compare, write_tree
 from tfgen.spec.model import Platform
-from tfgen.terraform.runner import validate_files
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -108,42 +113,104 @@ def render(
     click.echo(f"rendered {len(files)} files into {target} for {', '.join(scope.environments)}")
 
 
-def _summary(project: LoadedProject, files: dict[str, str], diagnostics: list[Any]) -> bool:
-    """Print diagnostics, then one line per environment; True when nothing failed."""
-    for diag in diagnostics:
-        where = f"generated/{diag.filename}:{diag.line}:{diag.column}: " if diag.filename else ""
-        detail = f": {diag.detail}" if diag.detail else ""
-        click.echo(f"{where}terraform {diag.severity}: {diag.summary}{detail}", err=True)
-    shared = [d for d in diagnostics if not (d.filename or "").startswith("environments/")]
-    ok = True
-    for env in project.environments:
-        name = env.environment.name
-        own = [d for d in diagnostics if (d.filename or "").startswith(f"environments/{name}.")]
-        errors = [d for d in shared + own if d.is_error]
-        warnings = [d for d in shared + own if not d.is_error]
-        verdict = "valid" if not errors else f"{len(errors)} error(s)"
-        ok = ok and not errors
-        click.echo(
-            f"{name}: spec ok · {len(files)} files rendered and parsed back · "
-            f"terraform validate + {name}.tfvars: {verdict}, {len(warnings)} warning(s)"
-        )
-    return ok
+def _layers(only: str | None, skip: str | None, allowed: tuple[str, ...]) -> list[str]:
+    def parse(text: str | None, option: str) -> list[str]:
+        names = [n.strip() for n in (text or "").split(",") if n.strip()]
+        unknown = [n for n in names if n not in allowed]
+        if unknown:
+            raise click.BadParameter(
+                f"unknown layer {unknown[0]!r}; choose from {', '.join(allowed)}",
+                param_hint=option,
+            )
+        return names
+
+    chosen = parse(only, "--only") or list(allowed)
+    skipped = parse(skip, "--skip")
+    return [layer for layer in allowed if layer in chosen and layer not in skipped]
+
+
+def report_options(fn: F) -> F:
+    """The options every command that reports findings shares."""
+    options = [
+        click.option("--only", help="Comma-separated layers to run (default: all)."),
+        click.option("--skip", help="Comma-separated layers not to run."),
+        click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
+                      show_default=True, help="Report format."),
+        click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Write the report to a file instead of stdout."),
+        click.option("--fail-on", type=click.Choice(["error", "warning", "info"]),
+                     default="error", show_default=True,
+                     help="Exit 1 when a finding has at least this severity."),
+        click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Accept the findings listed in this baseline file."),
+        click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Write every current finding to a baseline file."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _emit(result: Result, fmt: str, output: Path | None, write_baseline: Path | None) -> None:
+    if write_baseline is not None:
+        write_baseline.write_text(baseline.dump(result.all_findings), encoding="utf-8")
+    color = fmt == "text" and output is None and sys.stdout.isatty()
+    text = render_report(result.report, fmt, color=color)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+    for code, address, reason in result.skipped:
+        click.echo(f"skipped {code} on {address or '(module)'}: {reason}", err=True)
+    if result.report.summary().failed:
+        sys.exit(int(ExitCode.FINDINGS))
 
 
 @main.command(name="validate")
 @click.argument("envs", nargs=-1)
 @click.option("--all", "all_envs", is_flag=True, help="Validate every environment.")
+@report_options
 @click.pass_context
 @guarded
-def validate_cmd(ctx: click.Context, envs: tuple[str, ...], all_envs: bool) -> None:
-    """Check the spec, render in memory, and run terraform validate on the result."""
+def validate_cmd(
+    ctx: click.Context, envs: tuple[str, ...], all_envs: bool, only: str | None,
+    skip: str | None, fmt: str, output: Path | None, fail_on: str, baseline: Path | None,
+    write_baseline: Path | None,
+) -> None:
+    """Check the spec, render in memory, and run the validation layers on the result.
+
+    Layers: spec (YAML and model rules; always runs, errors exit 2), consistency,
+    rules, terraform (init + validate + each workspace's tfvars) and checkov.
+    """
     names, everything = _selection(envs, all_envs)
-    project = load_project(_project(ctx), names, everything)
+    layers = _layers(only, skip, TREE_LAYERS)
+    root = _project(ctx)
+    project = load_project(root, names, everything)
     files = render_project(project)
-    var_files = [f"environments/{e.environment.name}.tfvars" for e in project.environments]
-    diagnostics = validate_files(files, var_files=var_files)
-    if not _summary(project, files, diagnostics):
-        sys.exit(int(ExitCode.FINDINGS))
+    opts = Options(layers, [x for x in TREE_LAYERS if x not in layers], Severity.parse(fail_on),
+                   baseline, [e.environment.name for e in project.environments])
+    result = validate_rendered(files, project.platform, project.source, project.environments,
+                               root / "generated", opts)
+    _emit(result, fmt, output, write_baseline)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@report_options
+@guarded
+def lint(
+    paths: tuple[Path, ...], only: str | None, skip: str | None, fmt: str,
+    output: Path | None, fail_on: str, baseline: Path | None, write_baseline: Path | None,
+) -> None:
+    """Check any Terraform (folders or files) with the tree layers.
+
+    Findings point at file:line in that HCL.
+    """
+    layers = _layers(only, skip, TREE_LAYERS)
+    opts = Options(layers, [x for x in TREE_LAYERS if x not in layers], Severity.parse(fail_on),
+                   baseline)
+    _emit(lint_paths(list(paths), opts), fmt, output, write_baseline)
 
 
 @main.command()

@@ -37,6 +37,20 @@ class Source:
     def where(self, path: PathKey) -> Location | None:
         return self.positions.value(path)
 
+    def locate(self, path: PathKey) -> Location | None:
+        """Where a person edits ``path``: the key of a mapping, the value of a scalar."""
+        node: Any = self.data
+        for part in path:
+            if isinstance(node, dict) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                node = node[part]
+            else:
+                return self.positions.value(path)
+        if isinstance(node, dict | list) and path in self.positions.keys:
+            return self.positions.keys[path]
+        return self.positions.value(path)
+
 
 @dataclass
 class LoadedEnvironment:

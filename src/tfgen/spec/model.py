@@ -257,6 +257,20 @@ class Ingress(Strict):
     waf: Waf = Field(default_factory=Waf)
 
 
+# --- checks -----------------------------------------------------------------------------
+
+CheckId = Annotated[str, Field(pattern=r"^(CKV2?_[A-Z0-9]+_[0-9]+|AWS[0-9]{3}|CON[0-9]{3})$")]
+
+
+class Checks(Strict):
+    """Validation policy: checks skipped for this platform, each with its justification."""
+
+    skip: dict[CheckId, Annotated[str, Field(min_length=10, max_length=500)]] = Field(
+        default_factory=dict,
+        description="Check id (checkov CKV_*, tfgen AWS###/CON###) -> why it does not apply.",
+    )
+
+
 # --- the whole platform -------------------------------------------------------------------
 
 
@@ -267,6 +281,7 @@ class Platform(Strict):
     services: dict[Name, Service] = Field(min_length=1)
     secrets: dict[Name, Secret] = Field(default_factory=dict)
     tier: Tier = Field(default_factory=Tier)
+    checks: Checks = Field(default_factory=Checks)
 
 
 class Environment(Strict):

@@ -1,0 +1,167 @@
+"""The validation layers, run on an in-memory tree, and the mapping back to the spec.
+
+Layers: ``consistency`` (tfgen's own references, tfvars and spec coverage), ``schema``
+(the provider schema, offline), ``rules`` (AWS rules), ``terraform`` (real init +
+validate, and each workspace's tfvars) and ``checkov`` (in its own virtualenv).  The
+``spec`` layer runs before rendering (see :mod:`tfgen.pipeline`).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from tfgen.check.consistency import check_consistency, modules_of, parse_tree
+from tfgen.check.findings import Finding, HclLocation, Severity, SpecLocation
+from tfgen.check.references import check_references
+from tfgen.render.provenance import Provenance
+from tfgen.spec.loader import Source
+from tfgen.spec.model import Platform
+
+LAYERS = ("spec", "consistency", "rules", "terraform", "checkov")
+TREE_LAYERS = LAYERS[1:]
+
+
+@dataclass
+class Subject:
+    """What the layers check: a tree of files (relative paths) and what produced it."""
+
+    files: Mapping[str, str]
+    platform: Platform | None = None
+    var_files: Sequence[str] = ()
+    skips: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    findings: list[Finding] = field(default_factory=list)
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)  # code, address, reason
+    layers_run: list[str] = field(default_factory=list)
+
+
+def _consistency(subject: Subject) -> list[Finding]:
+    if subject.platform is not None:
+        return check_consistency(subject.platform, subject.files)
+    return check_references(modules_of(parse_tree(subject.files)))
+
+
+def _rules(subject: Subject) -> list[Finding]:
+    from tfgen.check.rules import run_rules  # noqa: PLC0415 - registers 80+ rules on import
+
+    docs = [d for p, d in parse_tree(subject.files).items() if p.endswith(".tf")]
+    return run_rules(docs)
+
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def terraform_code(summary: str) -> str:
+    """A stable code for a terraform diagnostic: its summary, slugged."""
+    return "TF-" + _SLUG.sub("-", summary.lower()).strip("-")[:60]
+
+
+def _terraform(subject: Subject) -> list[Finding]:
+    from tfgen.terraform.runner import validate_files  # noqa: PLC0415
+
+    found = []
+    for diag in validate_files(subject.files, var_files=list(subject.var_files)):
+        severity = Severity.ERROR if diag.is_error else Severity.WARNING
+        location = HclLocation(diag.filename or "", diag.line, diag.column, diag.address or "")
+        message = f"{diag.summary}: {diag.detail}" if diag.detail else diag.summary
+        found.append(Finding("terraform", severity, terraform_code(diag.summary),
+                             " ".join(message.split()), location))
+    return found
+
+
+def _checkov(subject: Subject) -> list[Finding]:
+    from tfgen.check.checkov import run_checkov  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory(prefix="tfgen-checkov-") as tmp:
+        root = Path(tmp)
+        for rel, text in subject.files.items():
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        return run_checkov(root).findings
+
+
+RUNNERS: dict[str, Callable[[Subject], list[Finding]]] = {
+    "consistency": _consistency,
+    "rules": _rules,
+    "terraform": _terraform,
+    "checkov": _checkov,
+}
+
+
+def _apply_skips(findings: list[Finding], skips: Mapping[str, str], out: Outcome) -> None:
+    for finding in findings:
+        reason = skips.get(finding.code)
+        if reason is None:
+            out.findings.append(finding)
+        else:
+            address = finding.location.address if finding.location else ""
+            out.skipped.append((finding.code, address, " ".join(reason.split())))
+
+
+def run_layers(subject: Subject, layers: Sequence[str]) -> Outcome:
+    """Run the selected tree layers in order; skips named in the spec are honoured."""
+    out = Outcome()
+    for layer in TREE_LAYERS:
+        if layer in layers:
+            _apply_skips(RUNNERS[layer](subject), subject.skips, out)
+            out.layers_run.append(layer)
+    out.findings.sort(key=Finding.sort_key)
+    out.skipped.sort()
+    return out
+
+
+@dataclass
+class SpecMapper:
+    """Maps a finding on generated code to the YAML value that produced it."""
+
+    provenance: Provenance
+    base: Source
+    environments: Mapping[str, Source]
+
+    def locate(self, file: str, line: int) -> SpecLocation | None:
+        path = self.provenance.path_at(file, line)
+        if path is None:
+            return None
+        env = _env_of(file)
+        source = self.environments.get(env, self.base) if env else self.base
+        if env and not path:
+            return SpecLocation(source.files[-1], 1, 1)
+        where = source.locate(path)
+        return SpecLocation(where.file, where.line, where.column) if where else None
+
+
+def _env_of(file: str) -> str | None:
+    if not file.startswith("environments/"):
+        return None
+    return file.removeprefix("environments/").split(".", 1)[0]
+
+
+def prefixed(findings: list[Finding], prefix: str) -> list[Finding]:
+    """Findings with their HCL paths made relative to the working directory."""
+    return [
+        replace(f, location=replace(f.location, file=f"{prefix}{f.location.file}"))
+        if f.location is not None and f.location.file else f
+        for f in findings
+    ]
+
+
+def map_to_spec(findings: list[Finding], mapper: SpecMapper, prefix: str) -> list[Finding]:
+    """Add spec locations, and make HCL paths relative to the working directory."""
+    mapped = []
+    for finding in findings:
+        loc = finding.location
+        if loc is None:
+            mapped.append(finding)
+            continue
+        spec = mapper.locate(loc.file, loc.line) if loc.file else None
+        where = replace(loc, file=f"{prefix}{loc.file}" if loc.file else loc.file)
+        mapped.append(replace(finding, location=where, spec_location=spec))
+    return mapped

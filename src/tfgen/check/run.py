@@ -1,0 +1,113 @@
+"""Assemble a validation :class:`Report` for a rendered project or for any Terraform."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tfgen import __version__
+from tfgen.check import baseline
+from tfgen.check.findings import Finding, Severity
+from tfgen.check.layers import (
+    Outcome,
+    SpecMapper,
+    Subject,
+    map_to_spec,
+    prefixed,
+    run_layers,
+)
+from tfgen.check.report import Report, RuleInfo, rules_by_code
+from tfgen.errors import Location, user_error
+from tfgen.render.provenance import build_provenance
+from tfgen.spec.loader import LoadedEnvironment, Source
+from tfgen.spec.model import Platform
+
+HOME = "https://github.com/tfgen/tfgen"
+LINT_SUFFIXES = (".tf", ".tfvars")
+
+
+@dataclass
+class Options:
+    layers: Sequence[str]
+    layers_skipped: Sequence[str] = ()
+    fail_on: Severity = Severity.ERROR
+    baseline: Path | None = None
+    environments: Sequence[str] = ()
+
+
+@dataclass
+class Result:
+    report: Report
+    skipped: list[tuple[str, str, str]] = field(default_factory=list)
+    all_findings: list[Finding] = field(default_factory=list)  # before the baseline
+
+
+def _rules() -> dict[str, RuleInfo]:
+    from tfgen.check.rules import all_rules  # noqa: PLC0415 - registers the rules on import
+
+    return rules_by_code(all_rules(), "rules")
+
+
+def display_prefix(folder: Path) -> str:
+    rel = os.path.relpath(folder.resolve(), Path.cwd().resolve())
+    return "" if rel == "." else Path(rel).as_posix() + "/"
+
+
+def _finish(findings: list[Finding], outcome: Outcome, opts: Options) -> Result:
+    kept, suppressed = findings, 0
+    if opts.baseline is not None:
+        kept, suppressed = baseline.suppress(findings, baseline.load(opts.baseline))
+    report = Report(
+        findings=kept, rules=_rules(), tool_version=__version__, layers_run=outcome.layers_run,
+        layers_skipped=list(opts.layers_skipped), fail_on=opts.fail_on,
+        baseline_suppressed=suppressed, environments=list(opts.environments),
+        information_uri=HOME,
+    )
+    return Result(report, outcome.skipped, findings)
+
+
+def validate_rendered(
+    files: dict[str, str], platform: Platform, base: Source,
+    environments: Sequence[LoadedEnvironment], out_dir: Path, opts: Options,
+) -> Result:
+    """Run the tree layers on a rendered project and map findings to the spec."""
+    names = [e.environment.name for e in environments]
+    subject = Subject(files, platform, [f"environments/{n}.tfvars" for n in names],
+                      dict(platform.checks.skip))
+    outcome = run_layers(subject, opts.layers)
+    mapper = SpecMapper(build_provenance(files), base,
+                        {e.environment.name: e.source for e in environments})
+    findings = map_to_spec(outcome.findings, mapper, display_prefix(out_dir))
+    return _finish(findings, outcome, opts)
+
+
+def _read_tree(path: Path) -> tuple[Path, dict[str, str]]:
+    if path.is_file():
+        return path.parent, {path.name: path.read_text(encoding="utf-8-sig")}
+    if not path.is_dir():
+        raise user_error("TFG604", f"no such file or directory: {path}", Location(str(path)))
+    files = {
+        p.relative_to(path).as_posix(): p.read_text(encoding="utf-8-sig")
+        for p in sorted(path.rglob("*"))
+        if p.is_file() and p.suffix in LINT_SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(path).parts)
+    }
+    if not files:
+        raise user_error("TFG605", f"no Terraform files (*.tf, *.tfvars) in {path}",
+                         Location(str(path)), "point tfgen lint at a module folder or a .tf file")
+    return path, files
+
+
+def lint_paths(paths: Sequence[Path], opts: Options) -> Result:
+    """Run the tree layers on hand-written Terraform; locations are in that HCL."""
+    findings: list[Finding] = []
+    total = Outcome()
+    for path in paths:
+        root, files = _read_tree(path)
+        outcome = run_layers(Subject(files), opts.layers)
+        findings += prefixed(outcome.findings, display_prefix(root))
+        total.skipped += outcome.skipped
+        total.layers_run = outcome.layers_run
+    return _finish(sorted(findings, key=Finding.sort_key), total, opts)
