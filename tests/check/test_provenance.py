@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import line_of
 
+from helpers import line_of
 from tfgen.check.findings import SpecLocation
 from tfgen.check.layers import SpecMapper
 from tfgen.check.run import Options, validate_rendered

@@ -41,9 +41,7 @@ class Source:
         """Where a person edits ``path``: the key of a mapping, the value of a scalar."""
         node: Any = self.data
         for part in path:
-            if isinstance(node, dict) and part in node:
-                node = node[part]
-            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and part < len(node)):
                 node = node[part]
             else:
                 return self.positions.value(path)
