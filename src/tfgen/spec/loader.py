@@ -41,7 +41,9 @@ class Source:
         """Where a person edits ``path``: the key of a mapping, the value of a scalar."""
         node: Any = self.data
         for part in path:
-            if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and part < len(node)):
+            in_map = isinstance(node, dict) and part in node
+            in_list = isinstance(node, list) and isinstance(part, int) and part < len(node)
+            if in_map or in_list:
                 node = node[part]
             else:
                 return self.positions.value(path)
