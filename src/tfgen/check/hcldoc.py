@@ -43,7 +43,8 @@ class HclSyntaxError(UserError):
         self.column = column
         self.message = message
         location = Location(filename, line, column)
-        super().__init__([Problem(self.code, f"invalid HCL: {message}", location)])
+        hint = "fix the HCL syntax at this position (terraform fmt shows the same error)"
+        super().__init__([Problem(self.code, f"invalid HCL: {message}", location, hint)])
 
 
 # --------------------------------------------------------------------------------------

@@ -58,18 +58,20 @@ class Module:
             self.calls[block.name] = block
 
 
-def _finding(code: str, message: str, block: Block, line: int, hint: str) -> Finding:
+def _finding(
+    code: str, message: str, block: Block, line: int, hint: str, column: int = 1
+) -> Finding:
     return Finding(
         LAYER, Severity.ERROR, code, message,
-        HclLocation(block.filename, line, 1, block.address), hint=hint,
+        HclLocation(block.filename, line, column, block.address), hint=hint,
     )
 
 
-def _refs(block: Block) -> Iterator[tuple[str, int]]:
+def _refs(block: Block) -> Iterator[tuple[str, int, int]]:
     for nested in block.walk():
         for attr in nested.attributes.values():
             for ref in attr.value.references():
-                yield ref, attr.line
+                yield ref, attr.line, attr.column
 
 
 _NAMES = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*")
@@ -105,13 +107,15 @@ def _missing(module: Module, parts: list[str]) -> tuple[str, str, str] | None:
     return None
 
 
-def _check_ref(module: Module, block: Block, ref: str, line: int) -> Finding | None:
+def _check_ref(
+    module: Module, block: Block, ref: str, line: int, column: int
+) -> Finding | None:
     parts = names(ref)
     missing = _missing(module, parts) if parts else None
     if missing is None:
         return None
     code, message, hint = missing
-    return _finding(code, message, block, line, f"{hint} or fix the reference")
+    return _finding(code, message, block, line, f"{hint} or fix the reference", column)
 
 
 def _module_dir(caller: str, source: str) -> str:
@@ -134,7 +138,7 @@ def _check_call(call: Block, child: Module) -> Iterator[Finding]:
 def _check_outputs(module: Module, modules: Mapping[str, Module]) -> Iterator[Finding]:
     for doc in module.docs:
         for block in doc.blocks:
-            for ref, line in _refs(block):
+            for ref, line, _column in _refs(block):
                 parts = names(ref)
                 if parts[0] != "module" or len(parts) < 3 or parts[1] not in module.calls:
                     continue
@@ -157,8 +161,8 @@ def check_references(modules: Mapping[str, Module]) -> list[Finding]:
     for module in modules.values():
         for doc in module.docs:
             for block in doc.blocks:
-                found.extend(f for ref, line in _refs(block)
-                             if (f := _check_ref(module, block, ref, line)) is not None)
+                found.extend(f for ref, line, column in _refs(block)
+                             if (f := _check_ref(module, block, ref, line, column)) is not None)
         for name, call in sorted(module.calls.items()):
             child = modules.get(_callee(module, name))
             if child is not None:

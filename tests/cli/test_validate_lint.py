@@ -1,0 +1,100 @@
+"""tfgen validate (layered) and tfgen lint through the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tfgen.cli import main
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "lint"
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_validate_json_without_the_slow_layers(repo: Path) -> None:
+    code, stdout, _ = _run("-C", str(repo), "validate", "--all", "--skip", "terraform,checkov",
+                           "--format", "json")
+    assert code == 0
+    report = json.loads(stdout)
+    assert report["findings"] == []
+    assert report["summary"]["failed"] is False
+
+
+def test_validate_rejects_unknown_layers(repo: Path) -> None:
+    code, _, stderr = _run("-C", str(repo), "validate", "--all", "--only", "vibes")
+    assert code == 2
+    assert "unknown layer 'vibes'" in stderr
+
+
+def test_lint_finds_planted_defects_and_fails(tmp_path: Path) -> None:
+    code, stdout, _ = _run("lint", str(CORPUS / "bad"), "--only", "rules", "--format", "json")
+    assert code == 1
+    report = json.loads(stdout)
+    assert report["summary"]["failed"] is True
+    assert {f["layer"] for f in report["findings"]} == {"rules"}
+    assert all(f["location"]["line"] >= 1 for f in report["findings"])
+    assert all(f["spec_location"] is None for f in report["findings"])
+
+
+def test_lint_is_quiet_on_good_terraform() -> None:
+    code, stdout, _ = _run("lint", str(CORPUS / "good"), "--only", "rules")
+    assert code == 0, stdout
+    assert "0 errors, 0 warnings, 0 info" in stdout
+
+
+def test_baseline_accepts_known_findings(tmp_path: Path) -> None:
+    base = tmp_path / "baseline.json"
+    code, _, _ = _run("lint", str(CORPUS / "bad"), "--only", "rules", "--write-baseline",
+                      str(base))
+    assert code == 1
+    accepted = json.loads(base.read_text())["accepted"]
+    assert accepted and all("line" not in entry for entry in accepted)
+    code, stdout, _ = _run("lint", str(CORPUS / "bad"), "--only", "rules", "--baseline",
+                           str(base), "--format", "json")
+    assert code == 0
+    report = json.loads(stdout)
+    assert report["findings"] == []
+    assert report["summary"]["baseline_suppressed"] == len(accepted)
+
+
+def test_fail_on_controls_the_exit_code(tmp_path: Path) -> None:
+    module = tmp_path / "m"
+    module.mkdir()
+    (module / "main.tf").write_text(
+        'resource "aws_ecr_repository" "r" {\n  name                 = "r"\n'
+        '  image_tag_mutability = "MUTABLE"\n}\n'
+    )
+    code, stdout, _ = _run("lint", str(module), "--only", "rules", "--format", "json")
+    findings = json.loads(stdout)["findings"]
+    assert [f["severity"] for f in findings] == ["info"]
+    assert code == 0
+    code, _, _ = _run("lint", str(module), "--only", "rules", "--fail-on", "info")
+    assert code == 1
+
+
+def test_lint_on_invalid_hcl_is_a_located_user_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("broken.tf").write_text('resource "aws_sqs_queue" "q" {\n  name = \n}\n')
+    code, _, stderr = _run("lint", "broken.tf", "--only", "rules")
+    assert code == 2
+    assert stderr == ("broken.tf:2:10: HCL001 invalid HCL: unexpected '}'; hint: fix the HCL "
+                      "syntax at this position (terraform fmt shows the same error)\n")
+
+
+def test_report_to_a_file(tmp_path: Path) -> None:
+    out = tmp_path / "report.sarif"
+    code, stdout, _ = _run("lint", str(CORPUS / "bad"), "--only", "rules", "--format", "sarif",
+                           "--output", str(out))
+    assert code == 1
+    assert stdout == ""
+    sarif = json.loads(out.read_text())
+    assert sarif["version"] == "2.1.0"
+    assert sarif["runs"][0]["results"]
