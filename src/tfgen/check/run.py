@@ -24,7 +24,7 @@ from tfgen.render.provenance import build_provenance
 from tfgen.spec.loader import LoadedEnvironment, Source
 from tfgen.spec.model import Platform
 
-HOME = "https://github.com/tfgen/tfgen"
+HOME = ""  # no public home page yet: SARIF omits informationUri
 LINT_SUFFIXES = (".tf", ".tfvars")
 
 
