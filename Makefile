@@ -36,7 +36,7 @@ check-generated: install
 
 lint: install
 	$(BIN)/ruff check src tests tools
-	$(BIN)/ruff format --check src tests tools || true
+	$(BIN)/ruff format --check src tests tools
 
 typecheck: install
 	$(BIN)/mypy

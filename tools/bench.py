@@ -90,16 +90,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         out = str(work / "out")
         cold("bookstore render --all (cold cache)", _tfgen("render", "--all", "--out", out), REPO)
         _timed(_tfgen("render", "--all", "--out", out), warm_env, REPO, 1)  # fill the cache
-        rows.append(("bookstore render --all (warm cache)",
-                     _timed(_tfgen("render", "--all", "--out", out), warm_env, REPO, args.repeat)))
-        rows.append(("bookstore validate --skip terraform,checkov (warm)",
-                     _timed(_tfgen("validate", "--all", "--skip", "terraform,checkov"),
-                            warm_env, REPO, args.repeat)))
+        rows.append(
+            (
+                "bookstore render --all (warm cache)",
+                _timed(_tfgen("render", "--all", "--out", out), warm_env, REPO, args.repeat),
+            )
+        )
+        rows.append(
+            (
+                "bookstore validate --skip terraform,checkov (warm)",
+                _timed(
+                    _tfgen("validate", "--all", "--skip", "terraform,checkov"),
+                    warm_env,
+                    REPO,
+                    args.repeat,
+                ),
+            )
+        )
         sizes = [int(s) for s in args.sizes.split(",") if s]
         for size in sizes:
             project = synthetic_project(work / f"synthetic-{size}", size)
-            cold(f"synthetic {size} services render --all (cold)",
-                 _tfgen("render", "--all", "--out", str(project / "generated")), project)
+            cold(
+                f"synthetic {size} services render --all (cold)",
+                _tfgen("render", "--all", "--out", str(project / "generated")),
+                project,
+            )
         print(f"baseline: python -c pass = {base * 1000:.0f} ms")
         print(f"{'measurement':58} {'seconds':>8} {'x baseline':>11}")
         for name, seconds in rows:

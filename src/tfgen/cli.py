@@ -71,7 +71,10 @@ def _selection(envs: tuple[str, ...], all_envs: bool) -> tuple[list[str], bool]:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tfgen")
 @click.option(
-    "--project", "-C", default=".", show_default=True,
+    "--project",
+    "-C",
+    default=".",
+    show_default=True,
     type=click.Path(file_okay=False, path_type=Path),
     help="Project root holding specs/ and environments/.",
 )
@@ -84,7 +87,9 @@ def main(project: Path, debug: bool) -> None:
 @click.argument("envs", nargs=-1)
 @click.option("--all", "all_envs", is_flag=True, help="Render every environment.")
 @click.option(
-    "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
     help="Output folder (default: <project>/generated).",
 )
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if the output is stale.")
@@ -134,17 +139,37 @@ def report_options(fn: F) -> F:
     options = [
         click.option("--only", help="Comma-separated layers to run (default: all)."),
         click.option("--skip", help="Comma-separated layers not to run."),
-        click.option("--format", "fmt", type=click.Choice(FORMATS), default="text",
-                      show_default=True, help="Report format."),
-        click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Write the report to a file instead of stdout."),
-        click.option("--fail-on", type=click.Choice(["error", "warning", "info"]),
-                     default="error", show_default=True,
-                     help="Exit 1 when a finding has at least this severity."),
-        click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Accept the findings listed in this baseline file."),
-        click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Write every current finding to a baseline file."),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(FORMATS),
+            default="text",
+            show_default=True,
+            help="Report format.",
+        ),
+        click.option(
+            "--output",
+            "-o",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Write the report to a file instead of stdout.",
+        ),
+        click.option(
+            "--fail-on",
+            type=click.Choice(["error", "warning", "info"]),
+            default="error",
+            show_default=True,
+            help="Exit 1 when a finding has at least this severity.",
+        ),
+        click.option(
+            "--baseline",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Accept the findings listed in this baseline file.",
+        ),
+        click.option(
+            "--write-baseline",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="Write every current finding to a baseline file.",
+        ),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -173,8 +198,15 @@ def _emit(result: Result, fmt: str, output: Path | None, write_baseline: Path | 
 @click.pass_context
 @guarded
 def validate_cmd(
-    ctx: click.Context, envs: tuple[str, ...], all_envs: bool, only: str | None,
-    skip: str | None, fmt: str, output: Path | None, fail_on: str, baseline: Path | None,
+    ctx: click.Context,
+    envs: tuple[str, ...],
+    all_envs: bool,
+    only: str | None,
+    skip: str | None,
+    fmt: str,
+    output: Path | None,
+    fail_on: str,
+    baseline: Path | None,
     write_baseline: Path | None,
 ) -> None:
     """Check the spec, render in memory, and run the validation layers on the result.
@@ -187,29 +219,41 @@ def validate_cmd(
     root = _project(ctx)
     project = load_project(root, names, everything)
     files = render_project(project)
-    opts = Options(layers, [x for x in TREE_LAYERS if x not in layers], Severity.parse(fail_on),
-                   baseline, [e.environment.name for e in project.environments])
-    result = validate_rendered(files, project.platform, project.source, project.environments,
-                               root / "generated", opts)
+    opts = Options(
+        layers,
+        [x for x in TREE_LAYERS if x not in layers],
+        Severity.parse(fail_on),
+        baseline,
+        [e.environment.name for e in project.environments],
+    )
+    result = validate_rendered(
+        files, project.platform, project.source, project.environments, root / "generated", opts
+    )
     _emit(result, fmt, output, write_baseline)
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True,
-                type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @report_options
 @guarded
 def lint(
-    paths: tuple[Path, ...], only: str | None, skip: str | None, fmt: str,
-    output: Path | None, fail_on: str, baseline: Path | None, write_baseline: Path | None,
+    paths: tuple[Path, ...],
+    only: str | None,
+    skip: str | None,
+    fmt: str,
+    output: Path | None,
+    fail_on: str,
+    baseline: Path | None,
+    write_baseline: Path | None,
 ) -> None:
     """Check any Terraform (folders or files) with the tree layers.
 
     Findings point at file:line in that HCL.
     """
     layers = _layers(only, skip, TREE_LAYERS)
-    opts = Options(layers, [x for x in TREE_LAYERS if x not in layers], Severity.parse(fail_on),
-                   baseline)
+    opts = Options(
+        layers, [x for x in TREE_LAYERS if x not in layers], Severity.parse(fail_on), baseline
+    )
     _emit(lint_paths(list(paths), opts), fmt, output, write_baseline)
 
 

@@ -43,13 +43,17 @@ def _known_environments(root: Path) -> list[str]:
     names = environment_names(root)
     if not names:
         raise user_error(
-            "TFG300", f"no environment files in {ENV_DIR}/", Location(ENV_DIR),
+            "TFG300",
+            f"no environment files in {ENV_DIR}/",
+            Location(ENV_DIR),
             "add environments/<env>.yaml (e.g. dev.yaml, prod.yaml)",
         )
     bad = [n for n in names if not (n.isalnum() and n.islower() and 2 <= len(n) <= 10)]
     if bad:
         raise user_error(
-            "TFG303", f"invalid environment name {bad[0]!r}", Location(f"{ENV_DIR}/{bad[0]}.yaml"),
+            "TFG303",
+            f"invalid environment name {bad[0]!r}",
+            Location(f"{ENV_DIR}/{bad[0]}.yaml"),
             ENV_NAME_HINT,
         )
     return names
@@ -62,8 +66,10 @@ def select_environments(root: Path, requested: Sequence[str], all_envs: bool) ->
     for name in requested:
         if name not in known:
             raise user_error(
-                "TFG300", f"unknown environment {name!r} (known: {', '.join(known)})",
-                Location(ENV_DIR), f"create {ENV_DIR}/{name}.yaml or pick a known environment",
+                "TFG300",
+                f"unknown environment {name!r} (known: {', '.join(known)})",
+                Location(ENV_DIR),
+                f"create {ENV_DIR}/{name}.yaml or pick a known environment",
             )
     return sorted(set(requested))
 

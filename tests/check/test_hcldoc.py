@@ -89,8 +89,10 @@ def test_attribute_positions_and_literals() -> None:
         ("null", None),
         ("!true", False),
         ('[1, "two", [3], {a = 4}]', [1, "two", [3], {"a": 4}]),
-        ('{ "quoted key" = 1, plain = 2, for_each = 3 }',
-         {"quoted key": 1, "plain": 2, "for_each": 3}),
+        (
+            '{ "quoted key" = 1, plain = 2, for_each = 3 }',
+            {"quoted key": 1, "plain": 2, "for_each": 3},
+        ),
         ("{\n  a = 1\n  b = [\n    true,\n  ]\n}", {"a": 1, "b": [True]}),
         ("(7)", 7),
         ("[]", []),
@@ -169,7 +171,7 @@ def test_heredocs() -> None:
         "EOT\n"
         "  indented = <<-EOT\n"
         "    {\n"
-        "      \"a\": 1\n"
+        '      "a": 1\n'
         "    }\n"
         "    EOT\n"
         "  templ = <<EOT\n"
@@ -189,7 +191,8 @@ def test_heredocs() -> None:
     assert templ.value.references() == ("aws_s3_bucket.b.arn", "var.subnets")
     assert attrs["after"].line == 14
     assert heredoc_source(templ.value.raw) == (
-        "arn=${aws_s3_bucket.b.arn} %{ for s in var.subnets }${s.id}%{ endfor }\n")
+        "arn=${aws_s3_bucket.b.arn} %{ for s in var.subnets }${s.id}%{ endfor }\n"
+    )
     assert heredoc_source('"not a heredoc"') is None
 
 
@@ -284,7 +287,12 @@ terraform {}
 """
     doc = parse(text)
     assert [b.address for b in doc.blocks] == [
-        "var.region", "output.url", "provider.aws", "locals", "terraform"]
+        "var.region",
+        "output.url",
+        "provider.aws",
+        "locals",
+        "terraform",
+    ]
     assert [b.name for b in doc.variables()] == ["region"]
     assert set(doc.locals()) == {"a"}
 
@@ -325,7 +333,7 @@ def test_multiline_function_call_end_line() -> None:
 def test_parse_module_reads_tf_files_in_order(tmp_path: Path) -> None:
     (tmp_path / "b.tf").write_text('resource "aws_sqs_queue" "b" {}\n')
     (tmp_path / "a.tf").write_text('resource "aws_sqs_queue" "a" {}\n')
-    (tmp_path / "c.tfvars").write_text('x = 1\n')
+    (tmp_path / "c.tfvars").write_text("x = 1\n")
     docs = parse_module(tmp_path)
     assert [Path(d.filename).name for d in docs] == ["a.tf", "b.tf"]
     assert docs[0].blocks[0].filename == str(tmp_path / "a.tf")

@@ -21,40 +21,50 @@ def loaded() -> tuple[LoadedProject, dict[str, str]]:
 
 
 def _mapper(project: LoadedProject, files: dict[str, str]) -> SpecMapper:
-    return SpecMapper(build_provenance(files), project.source,
-                      {e.environment.name: e.source for e in project.environments})
+    return SpecMapper(
+        build_provenance(files),
+        project.source,
+        {e.environment.name: e.source for e in project.environments},
+    )
 
 
 def _line(files: dict[str, str], path: str, needle: str) -> int:
     return next(i for i, text in enumerate(files[path].splitlines(), 1) if needle in text)
 
 
-def test_entity_resources_map_to_the_entity(loaded: tuple[LoadedProject, dict[str, str]],
-                                            repo: Path) -> None:
+def test_entity_resources_map_to_the_entity(
+    loaded: tuple[LoadedProject, dict[str, str]], repo: Path
+) -> None:
     project, files = loaded
     mapper = _mapper(project, files)
     line = _line(files, "modules/ecs/main.tf", 'resource "aws_ecs_service" "order_service"')
     assert mapper.locate("modules/ecs/main.tf", line) == SpecLocation(
-        "specs/services.yaml", line_of(repo / "specs/services.yaml", "order-service:"), 3)
+        "specs/services.yaml", line_of(repo / "specs/services.yaml", "order-service:"), 3
+    )
     line = _line(files, "modules/security/main.tf", '"aws_secretsmanager_secret" "stripe_api_key"')
     assert mapper.locate("modules/security/main.tf", line) == SpecLocation(
-        "specs/secrets.yaml", line_of(repo / "specs/secrets.yaml", "stripe-api-key:"), 3)
+        "specs/secrets.yaml", line_of(repo / "specs/secrets.yaml", "stripe-api-key:"), 3
+    )
 
 
 def test_module_level_resources_map_to_their_section(
-        loaded: tuple[LoadedProject, dict[str, str]], repo: Path) -> None:
+    loaded: tuple[LoadedProject, dict[str, str]], repo: Path
+) -> None:
     project, files = loaded
     mapper = _mapper(project, files)
     line = _line(files, "modules/ingress/main.tf", 'resource "aws_lb" "this"')
     assert mapper.locate("modules/ingress/main.tf", line) == SpecLocation(
-        "specs/ingress.yaml", line_of(repo / "specs/ingress.yaml", "ingress:"), 1)
+        "specs/ingress.yaml", line_of(repo / "specs/ingress.yaml", "ingress:"), 1
+    )
     line = _line(files, "modules/network/main.tf", 'resource "aws_flow_log" "this"')
     assert mapper.locate("modules/network/main.tf", line) == SpecLocation(
-        "specs/network.yaml", line_of(repo / "specs/network.yaml", "flow_logs:"), 3)
+        "specs/network.yaml", line_of(repo / "specs/network.yaml", "flow_logs:"), 3
+    )
 
 
 def test_tfvars_values_map_to_the_environment_file_or_the_spec(
-        loaded: tuple[LoadedProject, dict[str, str]], repo: Path) -> None:
+    loaded: tuple[LoadedProject, dict[str, str]], repo: Path
+) -> None:
     project, files = loaded
     mapper = _mapper(project, files)
     dev = "environments/dev.tfvars"
@@ -69,60 +79,95 @@ def test_tfvars_values_map_to_the_environment_file_or_the_spec(
     assert mapper.locate(dev, cooldown) == SpecLocation("specs/services.yaml", spec_line, 33)
     nat = next(i for i, t in enumerate(lines, 1) if t.startswith("nat_gateways"))
     assert mapper.locate(dev, nat) == SpecLocation(
-        "environments/dev.yaml", line_of(repo / "environments/dev.yaml", "nat_gateways"), 17)
+        "environments/dev.yaml", line_of(repo / "environments/dev.yaml", "nat_gateways"), 17
+    )
 
 
 def test_rules_finding_on_generated_code_points_at_the_service(
-        loaded: tuple[LoadedProject, dict[str, str]], repo: Path, tmp_path: Path) -> None:
+    loaded: tuple[LoadedProject, dict[str, str]], repo: Path, tmp_path: Path
+) -> None:
     project, files = loaded
     broken = dict(files)
     ecs = broken["modules/ecs/main.tf"]
     memory = ecs.index('"aws_appautoscaling_policy" "order_service_memory"')
     head, tail = ecs[:memory], ecs[memory:]
     broken["modules/ecs/main.tf"] = head + tail.replace(
-        "ECSServiceAverageMemoryUtilization", "ECSServiceAverageCPUUtilization", 1)
-    result = validate_rendered(broken, project.platform, project.source, project.environments,
-                               repo / "generated", Options(["rules"]))
+        "ECSServiceAverageMemoryUtilization", "ECSServiceAverageCPUUtilization", 1
+    )
+    result = validate_rendered(
+        broken,
+        project.platform,
+        project.source,
+        project.environments,
+        repo / "generated",
+        Options(["rules"]),
+    )
     [finding] = result.report.findings
     assert finding.code == "AWS111"  # two target-tracking policies on one metric
     assert finding.location is not None
     assert finding.location.file == "generated/modules/ecs/main.tf"
     assert finding.spec_location == SpecLocation(
-        "specs/services.yaml", line_of(repo / "specs/services.yaml", "order-service:"), 3)
+        "specs/services.yaml", line_of(repo / "specs/services.yaml", "order-service:"), 3
+    )
 
 
 @pytest.mark.e2e
 def test_terraform_finding_points_at_the_environment_value(
-        loaded: tuple[LoadedProject, dict[str, str]], repo: Path) -> None:
+    loaded: tuple[LoadedProject, dict[str, str]], repo: Path
+) -> None:
     project, files = loaded
     broken = dict(files)
     broken["environments/dev.tfvars"] = files["environments/dev.tfvars"].replace(
-        'log_retention_days            = 7', "log_retention_days            = 8")
+        "log_retention_days            = 7", "log_retention_days            = 8"
+    )
     assert broken != files
-    result = validate_rendered(broken, project.platform, project.source, project.environments,
-                               repo / "generated", Options(["terraform"]))
+    result = validate_rendered(
+        broken,
+        project.platform,
+        project.source,
+        project.environments,
+        repo / "generated",
+        Options(["terraform"]),
+    )
     [finding] = result.report.findings
     assert finding.layer == "terraform"
     assert finding.location is not None
     assert finding.location.file == "generated/environments/dev.tfvars"
     assert "log_retention_days" in finding.message or "retention" in finding.message
     assert finding.spec_location == SpecLocation(
-        "environments/dev.yaml", line_of(repo / "environments/dev.yaml", "log_retention_days"), 23)
+        "environments/dev.yaml", line_of(repo / "environments/dev.yaml", "log_retention_days"), 23
+    )
 
 
 @pytest.mark.e2e
 def test_checkov_finding_points_at_the_spec(
-        loaded: tuple[LoadedProject, dict[str, str]], repo: Path) -> None:
+    loaded: tuple[LoadedProject, dict[str, str]], repo: Path
+) -> None:
     project, files = loaded
-    platform = project.platform.model_copy(update={"checks": project.platform.checks.model_copy(
-        update={"skip": {k: v for k, v in project.platform.checks.skip.items()
-                         if k != "CKV_AWS_260"}})})
-    result = validate_rendered(files, platform, project.source, project.environments,
-                               repo / "generated", Options(["checkov"]))
+    platform = project.platform.model_copy(
+        update={
+            "checks": project.platform.checks.model_copy(
+                update={
+                    "skip": {
+                        k: v for k, v in project.platform.checks.skip.items() if k != "CKV_AWS_260"
+                    }
+                }
+            )
+        }
+    )
+    result = validate_rendered(
+        files,
+        platform,
+        project.source,
+        project.environments,
+        repo / "generated",
+        Options(["checkov"]),
+    )
     [finding] = result.report.findings
     assert finding.code == "CKV_AWS_260"
     assert finding.location is not None
     assert finding.location.address == "module.ingress.aws_vpc_security_group_ingress_rule.alb_http"
     assert finding.spec_location == SpecLocation(
-        "specs/ingress.yaml", line_of(repo / "specs/ingress.yaml", "ingress:"), 1)
+        "specs/ingress.yaml", line_of(repo / "specs/ingress.yaml", "ingress:"), 1
+    )
     assert len(result.skipped) > 5

@@ -23,8 +23,11 @@ def _run(*args: str) -> tuple[int, str, str]:
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_render_all_into_a_folder(project: Path, tmp_path: Path) -> None:
@@ -140,8 +143,10 @@ def test_console_script_bad_input_has_no_traceback(project: Path) -> None:
     (project / "specs" / "services.yaml").write_bytes(b"services:\n  a: \xff\n")
     proc = _proc("render", "--all", cwd=project)
     assert proc.returncode == 2
-    assert proc.stderr == ("specs/services.yaml:2:6: TFG002 file is not valid UTF-8 (byte 0xff); "
-                           "hint: save the file as UTF-8\n")
+    assert proc.stderr == (
+        "specs/services.yaml:2:6: TFG002 file is not valid UTF-8 (byte 0xff); "
+        "hint: save the file as UTF-8\n"
+    )
     assert "Traceback" not in proc.stderr + proc.stdout
 
 
@@ -151,8 +156,14 @@ def test_rendered_hcl_that_does_not_parse_is_a_bug_exit_4(project: Path, tmp_pat
     broken = templates / "modules/waf/outputs.tf.j2"
     broken.write_text(broken.read_text() + 'output "oops" {\n  value = [\n}\n')
     before = _snapshot(project / "generated")
-    proc = subprocess.run([TFGEN, "render", "--all"], cwd=project, capture_output=True, text=True,
-                          env={**os.environ, "TFGEN_TEMPLATES": str(templates)}, check=False)
+    proc = subprocess.run(
+        [TFGEN, "render", "--all"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TFGEN_TEMPLATES": str(templates)},
+        check=False,
+    )
     assert proc.returncode == 4
     assert "modules/waf/outputs.tf" in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -19,8 +19,9 @@ def _run(*args: str) -> tuple[int, str, str]:
 
 
 def test_validate_json_without_the_slow_layers(repo: Path) -> None:
-    code, stdout, _ = _run("-C", str(repo), "validate", "--all", "--skip", "terraform,checkov",
-                           "--format", "json")
+    code, stdout, _ = _run(
+        "-C", str(repo), "validate", "--all", "--skip", "terraform,checkov", "--format", "json"
+    )
     assert code == 0
     report = json.loads(stdout)
     assert report["findings"] == []
@@ -51,13 +52,13 @@ def test_lint_is_quiet_on_good_terraform() -> None:
 
 def test_baseline_accepts_known_findings(tmp_path: Path) -> None:
     base = tmp_path / "baseline.json"
-    code, _, _ = _run("lint", str(CORPUS / "bad"), "--only", "rules", "--write-baseline",
-                      str(base))
+    code, _, _ = _run("lint", str(CORPUS / "bad"), "--only", "rules", "--write-baseline", str(base))
     assert code == 1
     accepted = json.loads(base.read_text())["accepted"]
     assert accepted and all("line" not in entry for entry in accepted)
-    code, stdout, _ = _run("lint", str(CORPUS / "bad"), "--only", "rules", "--baseline",
-                           str(base), "--format", "json")
+    code, stdout, _ = _run(
+        "lint", str(CORPUS / "bad"), "--only", "rules", "--baseline", str(base), "--format", "json"
+    )
     assert code == 0
     report = json.loads(stdout)
     assert report["findings"] == []
@@ -80,19 +81,23 @@ def test_fail_on_controls_the_exit_code(tmp_path: Path) -> None:
 
 
 def test_lint_on_invalid_hcl_is_a_located_user_error(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     Path("broken.tf").write_text('resource "aws_sqs_queue" "q" {\n  name = \n}\n')
     code, _, stderr = _run("lint", "broken.tf", "--only", "rules")
     assert code == 2
-    assert stderr == ("broken.tf:2:10: HCL001 invalid HCL: unexpected '}'; hint: fix the HCL "
-                      "syntax at this position (terraform fmt shows the same error)\n")
+    assert stderr == (
+        "broken.tf:2:10: HCL001 invalid HCL: unexpected '}'; hint: fix the HCL "
+        "syntax at this position (terraform fmt shows the same error)\n"
+    )
 
 
 def test_report_to_a_file(tmp_path: Path) -> None:
     out = tmp_path / "report.sarif"
-    code, stdout, _ = _run("lint", str(CORPUS / "bad"), "--only", "rules", "--format", "sarif",
-                           "--output", str(out))
+    code, stdout, _ = _run(
+        "lint", str(CORPUS / "bad"), "--only", "rules", "--format", "sarif", "--output", str(out)
+    )
     assert code == 1
     assert stdout == ""
     sarif = json.loads(out.read_text())

@@ -37,8 +37,12 @@ def test_terraform_rejects_a_bad_tfvars_value_at_its_line(repo: Path) -> None:
     tree["environments/dev.tfvars"] = ("\n".join(lines) + "\n").encode()
     diagnostics = validate_tree(tree, var_files=["environments/dev.tfvars"])
     assert [(d.filename, d.line, d.summary, d.detail) for d in diagnostics] == [
-        ("environments/dev.tfvars", index + 1, "Invalid value for variable",
-         "The nat_gateways value must be none, single or per_az."),
+        (
+            "environments/dev.tfvars",
+            index + 1,
+            "Invalid value for variable",
+            "The nat_gateways value must be none, single or per_az.",
+        ),
     ]
 
 

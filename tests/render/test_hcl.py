@@ -68,7 +68,7 @@ def _decode(escaped: str) -> str:
 
 
 def test_no_interpolation_survives() -> None:
-    rendered = hcl.literal("${file(\"/etc/passwd\")}")
+    rendered = hcl.literal('${file("/etc/passwd")}')
     assert rendered == '"\\u0024{file(\\"/etc/passwd\\")}"'
 
 
@@ -91,9 +91,14 @@ def test_non_finite_numbers_and_objects_are_refused() -> None:
         hcl.literal(object())
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("order-service", "order_service"), ("ecr.api", "ecr_api"), ("9lives", "_9lives"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("order-service", "order_service"),
+        ("ecr.api", "ecr_api"),
+        ("9lives", "_9lives"),
+    ],
+)
 def test_identifiers(name: str, expected: str) -> None:
     assert hcl.ident(name) == expected
 

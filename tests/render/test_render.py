@@ -23,8 +23,8 @@ def rendered() -> dict[str, str]:
 def test_generated_tree_is_the_golden_tree(repo: Path, rendered: dict[str, str]) -> None:
     on_disk = {
         p.relative_to(repo / "generated").as_posix(): p.read_text()
-        for p in (repo / "generated").rglob("*") if p.is_file() and ".terraform" not in p.parts
-        and p.name != ".terraform.lock.hcl"
+        for p in (repo / "generated").rglob("*")
+        if p.is_file() and ".terraform" not in p.parts and p.name != ".terraform.lock.hcl"
     }
     assert sorted(on_disk) == sorted(rendered), "generated/ is stale: run `tfgen render --all`"
     stale = [path for path, text in rendered.items() if on_disk[path] != text]
@@ -32,8 +32,14 @@ def test_generated_tree_is_the_golden_tree(repo: Path, rendered: dict[str, str])
 
 
 def test_layout(rendered: dict[str, str]) -> None:
-    for name in ("versions.tf", "providers.tf", "backend.tf", "main.tf", "variables.tf",
-                 "outputs.tf"):
+    for name in (
+        "versions.tf",
+        "providers.tf",
+        "backend.tf",
+        "main.tf",
+        "variables.tf",
+        "outputs.tf",
+    ):
         assert name in rendered
     for module in EXPECTED_MODULES:
         for part in ("main.tf", "variables.tf", "outputs.tf", "versions.tf"):
@@ -71,14 +77,21 @@ def _resources(text: str) -> dict[str, set[str]]:
 
 def test_one_explicit_block_per_service(rendered: dict[str, str]) -> None:
     ecs = _resources(rendered["modules/ecs/main.tf"])
-    services = {"order_service", "user_service", "catalog_service", "payment_service",
-                "search_service", "notifications_service"}
+    services = {
+        "order_service",
+        "user_service",
+        "catalog_service",
+        "payment_service",
+        "search_service",
+        "notifications_service",
+    }
     assert ecs["aws_ecs_service"] == services
     assert ecs["aws_ecs_task_definition"] == services
     assert ecs["aws_appautoscaling_target"] == services
     # exactly one CPU and one memory policy per service: no conflicting scale-down policy
-    assert ecs["aws_appautoscaling_policy"] == {f"{s}_{m}" for s in services
-                                                for m in ("cpu", "memory")}
+    assert ecs["aws_appautoscaling_policy"] == {
+        f"{s}_{m}" for s in services for m in ("cpu", "memory")
+    }
     ingress = _resources(rendered["modules/ingress/main.tf"])
     routed = services - {"notifications_service"}
     assert ingress["aws_lb_target_group"] == routed
@@ -96,7 +109,7 @@ def test_ecr_is_immutable_and_scanned(rendered: dict[str, str]) -> None:
     text = rendered["modules/ecr/main.tf"]
     assert text.count('image_tag_mutability = "IMMUTABLE"') == 6
     assert text.count("scan_on_push = true") == 6
-    assert "MUTABLE\"" not in text.replace('"IMMUTABLE"', "")
+    assert 'MUTABLE"' not in text.replace('"IMMUTABLE"', "")
 
 
 def test_task_security_groups_open_only_the_service_port(rendered: dict[str, str]) -> None:
@@ -108,8 +121,10 @@ def test_task_security_groups_open_only_the_service_port(rendered: dict[str, str
         for name, body in block['"aws_vpc_security_group_ingress_rule"'].items():
             ports[name.strip('"')] = (body["from_port"], body["to_port"])
     assert ports == {
-        "order_service_from_alb": (8080, 8080), "user_service_from_alb": (8081, 8081),
-        "catalog_service_from_alb": (8082, 8082), "payment_service_from_alb": (3001, 3001),
+        "order_service_from_alb": (8080, 8080),
+        "user_service_from_alb": (8081, 8081),
+        "catalog_service_from_alb": (8082, 8082),
+        "payment_service_from_alb": (3001, 3001),
         "search_service_from_alb": (8000, 8000),
     }
 
@@ -122,8 +137,11 @@ def test_tfvars_carry_the_tier_values(rendered: dict[str, str]) -> None:
     order_dev = dev["services"]['"order-service"']
     order_prod = prod["services"]['"order-service"']
     assert (order_dev["desired_count"], order_dev["max_capacity"]) == (1, 2)
-    assert (order_prod["desired_count"], order_prod["min_capacity"], order_prod["max_capacity"]) \
-        == (3, 3, 10)
+    assert (
+        order_prod["desired_count"],
+        order_prod["min_capacity"],
+        order_prod["max_capacity"],
+    ) == (3, 3, 10)
 
 
 def test_workspace_guard(rendered: dict[str, str]) -> None:
@@ -140,9 +158,26 @@ def test_byte_identical_across_hash_seeds(repo: Path, tmp_path: Path) -> None:
         out = tmp_path / f"out-{seed}"
         env = {**os.environ, "PYTHONHASHSEED": seed}
         subprocess.run(
-            [sys.executable, "-m", "tfgen", "--project", str(repo), "render", "--all", "--out",
-             str(out)], check=True, env=env, capture_output=True,
+            [
+                sys.executable,
+                "-m",
+                "tfgen",
+                "--project",
+                str(repo),
+                "render",
+                "--all",
+                "--out",
+                str(out),
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
         )
-        outputs.append({p.relative_to(out).as_posix(): p.read_bytes()
-                        for p in sorted(out.rglob("*")) if p.is_file()})
+        outputs.append(
+            {
+                p.relative_to(out).as_posix(): p.read_bytes()
+                for p in sorted(out.rglob("*"))
+                if p.is_file()
+            }
+        )
     assert outputs[0] == outputs[1] == outputs[2]

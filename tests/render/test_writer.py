@@ -30,17 +30,26 @@ def test_foreign_files_are_kept(tmp_path: Path) -> None:
     (out / ".terraform" / "state").write_text("keep")
     (out / ".terraform.lock.hcl").write_text("lock")
     write_tree({"main.tf": "b\n"}, out, ALL)
-    assert _tree(out) == {"main.tf": "b\n", ".terraform/state": "keep",
-                          ".terraform.lock.hcl": "lock"}
+    assert _tree(out) == {
+        "main.tf": "b\n",
+        ".terraform/state": "keep",
+        ".terraform.lock.hcl": "lock",
+    }
 
 
 def test_partial_render_keeps_other_environments(tmp_path: Path) -> None:
     out = tmp_path / "generated"
-    write_tree({"main.tf": "a\n", "environments/dev.tfvars": "d\n",
-                "environments/prod.tfvars": "p\n"}, out, ALL)
+    write_tree(
+        {"main.tf": "a\n", "environments/dev.tfvars": "d\n", "environments/prod.tfvars": "p\n"},
+        out,
+        ALL,
+    )
     write_tree({"main.tf": "b\n", "environments/dev.tfvars": "d2\n"}, out, DEV)
-    assert _tree(out) == {"main.tf": "b\n", "environments/dev.tfvars": "d2\n",
-                          "environments/prod.tfvars": "p\n"}
+    assert _tree(out) == {
+        "main.tf": "b\n",
+        "environments/dev.tfvars": "d2\n",
+        "environments/prod.tfvars": "p\n",
+    }
 
 
 def test_failure_leaves_the_old_tree(tmp_path: Path) -> None:
@@ -60,5 +69,6 @@ def test_compare_lists_changed_missing_and_extra(tmp_path: Path) -> None:
     assert staleness.missing == ["new.tf"]
     assert staleness.extra == ["old.tf"]  # prod's tfvars are not in scope for a dev render
     assert staleness.stale
-    assert not compare({"main.tf": "a\n", "old.tf": "o\n", "environments/prod.tfvars": "p\n"},
-                       out, ALL).stale
+    assert not compare(
+        {"main.tf": "a\n", "old.tf": "o\n", "environments/prod.tfvars": "p\n"}, out, ALL
+    ).stale

@@ -20,8 +20,12 @@ def _problems(fn: object, *args: object) -> list[str]:
 def test_bookstore_loads_with_the_seed_numbers(repo: Path) -> None:
     platform, _ = load_platform(repo)
     assert sorted(platform.services) == [
-        "catalog-service", "notifications-service", "order-service",
-        "payment-service", "search-service", "user-service",
+        "catalog-service",
+        "notifications-service",
+        "order-service",
+        "payment-service",
+        "search-service",
+        "user-service",
     ]
     order = platform.services["order-service"]
     assert (order.size.cpu, order.size.memory) == (1024, 2048)
@@ -83,13 +87,17 @@ def test_environment_cannot_add_entities(project: Path) -> None:
         "services:\n  ghost-service:\n    scale: {desired: 1, min: 1, max: 1}\n"
     )
     [message] = _problems(load_environment, project, "dev")
-    assert message.startswith("environments/dev.yaml:2:3: TFG302 environment overrides "
-                              "services.ghost-service")
+    assert message.startswith(
+        "environments/dev.yaml:2:3: TFG302 environment overrides services.ghost-service"
+    )
 
 
 def test_unknown_field_points_at_the_key(project: Path, edit: Edit) -> None:
-    edit("specs/services.yaml", "    runtime: java\n    port: 8080\n",
-         "    runtime: java\n    prot: 8080\n    port: 8080\n")
+    edit(
+        "specs/services.yaml",
+        "    runtime: java\n    port: 8080\n",
+        "    runtime: java\n    prot: 8080\n    port: 8080\n",
+    )
     line = line_of(project / "specs/services.yaml", "prot: 8080")
     assert _problems(load_platform, project) == [
         f"specs/services.yaml:{line}:5: TFG102 services.order-service.prot: unknown field; "
@@ -123,8 +131,10 @@ def test_invalid_cidr_is_located(project: Path, edit: Edit) -> None:
 def test_entity_defined_in_two_files(project: Path) -> None:
     (project / "specs" / "zz-more.yaml").write_text("services:\n  order-service:\n    port: 1\n")
     [message] = _problems(load_specs, project)
-    assert message.startswith("specs/zz-more.yaml:2:3: TFG009 services.order-service is defined "
-                              "twice (first at specs/services.yaml:")
+    assert message.startswith(
+        "specs/zz-more.yaml:2:3: TFG009 services.order-service is defined "
+        "twice (first at specs/services.yaml:"
+    )
 
 
 def test_sections_split_over_files_merge(project: Path) -> None:
@@ -141,5 +151,6 @@ def test_sections_split_over_files_merge(project: Path) -> None:
 
 def test_unknown_environment(repo: Path) -> None:
     [message] = _problems(load_environment, repo, "qa")
-    assert message.startswith("environments: TFG300 unknown environment 'qa' (known: dev, prod, "
-                              "staging)")
+    assert message.startswith(
+        "environments: TFG300 unknown environment 'qa' (known: dev, prod, staging)"
+    )

@@ -28,8 +28,9 @@ def test_duplicate_port_location(project: Path, edit: Edit) -> None:
     [msg] = _messages(project)
     lines = (project / "specs/services.yaml").read_text().splitlines()
     second = [i for i, line in enumerate(lines, 1) if "port: 8080" in line][1]
-    assert msg.startswith(f"specs/services.yaml:{second}:11: TFG201 port 8080 is already used by "
-                          "order-service; hint:")
+    assert msg.startswith(
+        f"specs/services.yaml:{second}:11: TFG201 port 8080 is already used by order-service; hint:"
+    )
 
 
 def test_duplicate_path_pattern(project: Path, edit: Edit) -> None:
@@ -56,10 +57,12 @@ def test_invalid_path_pattern(project: Path, edit: Edit) -> None:
 
 def test_desired_outside_min_max_reported_in_the_environment_file(project: Path) -> None:
     env = project / "environments" / "dev.yaml"
-    env.write_text(env.read_text().replace(
-        "order-service:\n    scale: {desired: 1, min: 1, max: 2}",
-        "order-service:\n    scale: {desired: 5, min: 1, max: 2}",
-    ))
+    env.write_text(
+        env.read_text().replace(
+            "order-service:\n    scale: {desired: 1, min: 1, max: 2}",
+            "order-service:\n    scale: {desired: 5, min: 1, max: 2}",
+        )
+    )
     [msg] = _messages(project, ("dev",))
     line = line_of(env, "desired: 5")
     assert msg == (
@@ -69,20 +72,35 @@ def test_desired_outside_min_max_reported_in_the_environment_file(project: Path)
 
 
 def test_min_above_max(project: Path, edit: Edit) -> None:
-    edit("specs/services.yaml", "scale: {desired: 2, min: 2, max: 6}",
-         "scale: {desired: 2, min: 7, max: 6}")
+    edit(
+        "specs/services.yaml",
+        "scale: {desired: 2, min: 2, max: 6}",
+        "scale: {desired: 2, min: 7, max: 6}",
+    )
     [msg] = _messages(project, ("prod",))
     assert "TFG204 scale.min 7 is above scale.max 6" in msg
 
 
-@pytest.mark.parametrize(("cpu", "memory", "ok"), [
-    (256, 512, True), (256, 4096, False), (512, 3072, True), (1024, 1024, False),
-    (4096, 30720, True), (8192, 20480, True), (8192, 18432, False), (16384, 122880, True),
-    (300, 1024, False),
-])
+@pytest.mark.parametrize(
+    ("cpu", "memory", "ok"),
+    [
+        (256, 512, True),
+        (256, 4096, False),
+        (512, 3072, True),
+        (1024, 1024, False),
+        (4096, 30720, True),
+        (8192, 20480, True),
+        (8192, 18432, False),
+        (16384, 122880, True),
+        (300, 1024, False),
+    ],
+)
 def test_fargate_sizes(project: Path, edit: Edit, cpu: int, memory: int, ok: bool) -> None:
-    edit("specs/services.yaml", "size: {cpu: 2048, memory: 4096}",
-         f"size: {{cpu: {cpu}, memory: {memory}}}")
+    edit(
+        "specs/services.yaml",
+        "size: {cpu: 2048, memory: 4096}",
+        f"size: {{cpu: {cpu}, memory: {memory}}}",
+    )
     if ok:
         load_project(project, ["prod"], all_envs=False)
         return
@@ -99,27 +117,36 @@ def test_fargate_table_matches_aws() -> None:
 
 
 def test_secret_reference_must_resolve(project: Path, edit: Edit) -> None:
-    edit("specs/services.yaml", "STRIPE_API_KEY: {secret: stripe-api-key, key: api_key}",
-         "STRIPE_API_KEY: {secret: stripe-key, key: api_key}")
+    edit(
+        "specs/services.yaml",
+        "STRIPE_API_KEY: {secret: stripe-api-key, key: api_key}",
+        "STRIPE_API_KEY: {secret: stripe-key, key: api_key}",
+    )
     [msg] = _messages(project)
     line = line_of(project / "specs/services.yaml", "secret: stripe-key")
-    assert msg.startswith(f"specs/services.yaml:{line}:32: TFG210 secret 'stripe-key' is not "
-                          "defined in secrets")
+    assert msg.startswith(
+        f"specs/services.yaml:{line}:32: TFG210 secret 'stripe-key' is not defined in secrets"
+    )
 
 
 def test_secret_and_env_var_clash(project: Path, edit: Edit) -> None:
-    edit("specs/services.yaml", "      NODE_ENV: production\n      LOG_LEVEL: info\n",
-         "      NODE_ENV: production\n      LOG_LEVEL: info\n      STRIPE_API_KEY: x\n")
+    edit(
+        "specs/services.yaml",
+        "      NODE_ENV: production\n      LOG_LEVEL: info\n",
+        "      NODE_ENV: production\n      LOG_LEVEL: info\n      STRIPE_API_KEY: x\n",
+    )
     [msg] = _messages(project)
     assert "TFG215 STRIPE_API_KEY is both an environment variable and a secret" in msg
 
 
 def test_latest_tag_is_refused(project: Path) -> None:
     env = project / "environments" / "staging.yaml"
-    env.write_text(env.read_text().replace(
-        "search-service:\n    scale: {desired: 2, min: 2, max: 6}",
-        "search-service:\n    scale: {desired: 2, min: 2, max: 6}\n    image: {tag: latest}",
-    ))
+    env.write_text(
+        env.read_text().replace(
+            "search-service:\n    scale: {desired: 2, min: 2, max: 6}",
+            "search-service:\n    scale: {desired: 2, min: 2, max: 6}\n    image: {tag: latest}",
+        )
+    )
     [msg] = _messages(project, ("staging",))
     line = line_of(env, "tag: latest")
     assert msg.startswith(f"environments/staging.yaml:{line}:") and "TFG211" in msg
@@ -132,13 +159,18 @@ def test_subnet_outside_vpc_and_overlap(project: Path, edit: Edit) -> None:
     assert any("TFG206 subnet 10.1.23.0/24 is outside the VPC block 10.0.0.0/16" in m for m in msgs)
     overlap = [m for m in msgs if "TFG207" in m]
     assert len(overlap) == 1
-    assert overlap[0].startswith("specs/network.yaml:7:43: TFG207 subnet 10.0.12.0/24 overlaps "
-                                 "10.0.12.0/24 (at specs/network.yaml:7:29)")
+    assert overlap[0].startswith(
+        "specs/network.yaml:7:43: TFG207 subnet 10.0.12.0/24 overlaps "
+        "10.0.12.0/24 (at specs/network.yaml:7:29)"
+    )
 
 
 def test_subnet_count_must_match_azs(project: Path, edit: Edit) -> None:
-    edit("specs/network.yaml", "data: [10.0.21.0/24, 10.0.22.0/24, 10.0.23.0/24]",
-         "data: [10.0.21.0/24, 10.0.22.0/24]")
+    edit(
+        "specs/network.yaml",
+        "data: [10.0.21.0/24, 10.0.22.0/24, 10.0.23.0/24]",
+        "data: [10.0.21.0/24, 10.0.22.0/24]",
+    )
     [msg] = _messages(project)
     assert msg.startswith("specs/network.yaml:8:11: TFG208 data has 2 subnets for 3 availability")
 
@@ -146,32 +178,46 @@ def test_subnet_count_must_match_azs(project: Path, edit: Edit) -> None:
 def test_az_outside_region(project: Path, edit: Edit) -> None:
     edit("specs/network.yaml", "eu-west-1c]", "us-east-1c]")
     [msg] = _messages(project)
-    assert msg.startswith("specs/network.yaml:4:48: TFG209 us-east-1c is not an availability "
-                          "zone of eu-west-1")
+    assert msg.startswith(
+        "specs/network.yaml:4:48: TFG209 us-east-1c is not an availability zone of eu-west-1"
+    )
 
 
 def test_target_group_name_too_long(project: Path, edit: Edit) -> None:
-    edit("specs/services.yaml", "  catalog-service:\n", "  catalog-service:\n"
-         "    short_name: a-very-long-n\n")
+    edit(
+        "specs/services.yaml",
+        "  catalog-service:\n",
+        "  catalog-service:\n    short_name: a-very-long-n\n",
+    )
     load_project(project)  # 'bookstore-staging-a-very-long-n' has 31 characters: fine
     (project / "environments" / "preprod12.yaml").write_text("tier: {}\n")
     msgs = _messages(project)
-    assert any("TFG212 target group name 'bookstore-preprod12-a-very-long-n' (33 chars) exceeds "
-               "AWS's 32" in m for m in msgs)
+    assert any(
+        "TFG212 target group name 'bookstore-preprod12-a-very-long-n' (33 chars) exceeds "
+        "AWS's 32" in m
+        for m in msgs
+    )
 
 
 def test_capacity_needs_a_weight(project: Path) -> None:
     env = project / "environments" / "dev.yaml"
-    env.write_text(env.read_text().replace("capacity: {base: 0, fargate: 0, fargate_spot: 1}",
-                                           "capacity: {base: 0, fargate: 0, fargate_spot: 0}"))
+    env.write_text(
+        env.read_text().replace(
+            "capacity: {base: 0, fargate: 0, fargate_spot: 1}",
+            "capacity: {base: 0, fargate: 0, fargate_spot: 0}",
+        )
+    )
     [msg] = _messages(project, ("dev",))
     assert "TFG214 capacity needs a weight above 0" in msg
     assert msg.startswith(f"environments/dev.yaml:{line_of(env, 'fargate_spot: 0')}:")
 
 
 def test_health_check_timeout_below_interval(project: Path, edit: Edit) -> None:
-    edit("specs/services.yaml", "health_check: {path: /health}",
-         "health_check: {path: /health, interval: 10, timeout: 10}")
+    edit(
+        "specs/services.yaml",
+        "health_check: {path: /health}",
+        "health_check: {path: /health, interval: 10, timeout: 10}",
+    )
     [msg] = _messages(project)
     assert "TFG216 health check timeout 10s must be shorter than its interval 10s" in msg
 

@@ -27,8 +27,10 @@ def key(finding: Finding) -> Key:
 
 
 def dump(findings: Iterable[Finding]) -> str:
-    accepted = [dict(zip(("code", "file", "address", "message"), k, strict=True))
-                for k in sorted(key(f) for f in findings)]
+    accepted = [
+        dict(zip(("code", "file", "address", "message"), k, strict=True))
+        for k in sorted(key(f) for f in findings)
+    ]
     return json.dumps({"version": VERSION, "accepted": accepted}, indent=2, sort_keys=True) + "\n"
 
 
@@ -39,16 +41,29 @@ def load(path: Path) -> Counter[Key]:
     except OSError as exc:
         raise user_error("TFG601", f"cannot read baseline: {exc.strerror}", where) from None
     except ValueError as exc:
-        raise user_error("TFG602", f"baseline is not JSON: {exc}", where,
-                         "write it with tfgen validate --write-baseline") from None
+        raise user_error(
+            "TFG602",
+            f"baseline is not JSON: {exc}",
+            where,
+            "write it with tfgen validate --write-baseline",
+        ) from None
     entries = data.get("accepted") if isinstance(data, dict) else None
     if data.get("version") != VERSION or not isinstance(entries, list):
-        raise user_error("TFG602", "baseline has an unknown format", where,
-                         "write it with tfgen validate --write-baseline")
+        raise user_error(
+            "TFG602",
+            "baseline has an unknown format",
+            where,
+            "write it with tfgen validate --write-baseline",
+        )
     return Counter(
-        (str(e.get("code", "")), str(e.get("file", "")), str(e.get("address", "")),
-         str(e.get("message", "")))
-        for e in entries if isinstance(e, dict)
+        (
+            str(e.get("code", "")),
+            str(e.get("file", "")),
+            str(e.get("address", "")),
+            str(e.get("message", "")),
+        )
+        for e in entries
+        if isinstance(e, dict)
     )
 
 

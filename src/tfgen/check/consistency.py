@@ -21,11 +21,17 @@ from tfgen.spec.model import Platform
 
 # Which resources each spec entity must produce, per module.
 EXPECTED: dict[tuple[str, str], frozenset[str]] = {
-    ("ecs", "services"): frozenset({
-        "aws_ecs_service", "aws_ecs_task_definition", "aws_appautoscaling_target",
-        "aws_appautoscaling_policy", "aws_cloudwatch_log_group", "aws_iam_role",
-        "aws_security_group",
-    }),
+    ("ecs", "services"): frozenset(
+        {
+            "aws_ecs_service",
+            "aws_ecs_task_definition",
+            "aws_appautoscaling_target",
+            "aws_appautoscaling_policy",
+            "aws_cloudwatch_log_group",
+            "aws_iam_role",
+            "aws_security_group",
+        }
+    ),
     ("ecr", "services"): frozenset({"aws_ecr_repository", "aws_ecr_lifecycle_policy"}),
     ("ingress", "routed"): frozenset({"aws_lb_target_group", "aws_lb_listener_rule"}),
     ("security", "secrets"): frozenset({"aws_secretsmanager_secret"}),
@@ -33,8 +39,11 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
 
 
 def parse_tree(files: Mapping[str, str]) -> dict[str, HclDocument]:
-    return {path: parse_hcl(text, path) for path, text in sorted(files.items())
-            if path.endswith((".tf", ".tfvars"))}
+    return {
+        path: parse_hcl(text, path)
+        for path, text in sorted(files.items())
+        if path.endswith((".tf", ".tfvars"))
+    }
 
 
 def modules_of(docs: Mapping[str, HclDocument]) -> dict[str, Module]:
@@ -53,8 +62,9 @@ def _entities(platform: Platform) -> dict[str, set[str]]:
     }
 
 
-def _produced(files: Mapping[str, str], docs: Mapping[str, HclDocument]) -> dict[
-        tuple[str, str, str], set[str]]:
+def _produced(
+    files: Mapping[str, str], docs: Mapping[str, HclDocument]
+) -> dict[tuple[str, str, str], set[str]]:
     """(module, section, entity) -> resource types found under that entity's marker."""
     provenance = build_provenance(files)
     produced: dict[tuple[str, str, str], set[str]] = {}
@@ -69,8 +79,9 @@ def _produced(files: Mapping[str, str], docs: Mapping[str, HclDocument]) -> dict
     return produced
 
 
-def _coverage(platform: Platform, files: Mapping[str, str],
-              docs: Mapping[str, HclDocument]) -> Iterator[Finding]:
+def _coverage(
+    platform: Platform, files: Mapping[str, str], docs: Mapping[str, HclDocument]
+) -> Iterator[Finding]:
     entities = _entities(platform)
     produced = _produced(files, docs)
     for (module, kind), expected in sorted(EXPECTED.items()):
@@ -78,16 +89,26 @@ def _coverage(platform: Platform, files: Mapping[str, str],
         for name in sorted(entities[kind]):
             missing = expected - produced.get((module, section, name), set())
             if missing:
-                yield Finding(LAYER, Severity.ERROR, "CON001",
-                              f"{section}.{name} produced no {', '.join(sorted(missing))} in "
-                              f"modules/{module}", HclLocation(f"modules/{module}/main.tf"),
-                              hint="a template lost this entity's resources (tfgen bug)")
-    for (module, section, name) in sorted(produced):
+                yield Finding(
+                    LAYER,
+                    Severity.ERROR,
+                    "CON001",
+                    f"{section}.{name} produced no {', '.join(sorted(missing))} in "
+                    f"modules/{module}",
+                    HclLocation(f"modules/{module}/main.tf"),
+                    hint="a template lost this entity's resources (tfgen bug)",
+                )
+    for module, section, name in sorted(produced):
         if name not in entities.get(section, {name}):
-            yield Finding(LAYER, Severity.ERROR, "CON002",
-                          f"modules/{module} has resources for {section}.{name}, which the spec "
-                          "does not define", HclLocation(f"modules/{module}/main.tf"),
-                          hint="remove the stale resources (tfgen bug)")
+            yield Finding(
+                LAYER,
+                Severity.ERROR,
+                "CON002",
+                f"modules/{module} has resources for {section}.{name}, which the spec "
+                "does not define",
+                HclLocation(f"modules/{module}/main.tf"),
+                hint="remove the stale resources (tfgen bug)",
+            )
 
 
 def _tfvars_findings(doc: HclDocument, root: Module) -> Iterator[Finding]:
@@ -95,14 +116,26 @@ def _tfvars_findings(doc: HclDocument, root: Module) -> Iterator[Finding]:
         location = HclLocation(doc.filename, attr.line, attr.column, f"var.{name}")
         variable = root.variables.get(name)
         if variable is None:
-            yield Finding(LAYER, Severity.ERROR, "CON009", f"{name} is not a declared variable",
-                          location, hint="declare it in variables.tf or remove it")
+            yield Finding(
+                LAYER,
+                Severity.ERROR,
+                "CON009",
+                f"{name} is not a declared variable",
+                location,
+                hint="declare it in variables.tf or remove it",
+            )
             continue
         yield from _type_findings(variable, attr.value.value, location)
     for name, variable in sorted(root.variables.items()):
         if "default" not in variable.attributes and name not in doc.attributes:
-            yield Finding(LAYER, Severity.ERROR, "CON010", f"required variable {name} is not set",
-                          HclLocation(doc.filename, 1, 1), hint=f"set {name} in the tfvars")
+            yield Finding(
+                LAYER,
+                Severity.ERROR,
+                "CON010",
+                f"required variable {name} is not set",
+                HclLocation(doc.filename, 1, 1),
+                hint=f"set {name} in the tfvars",
+            )
 
 
 def _type_findings(variable: Block, value: object, location: HclLocation) -> Iterator[Finding]:
@@ -112,12 +145,23 @@ def _type_findings(variable: Block, value: object, location: HclLocation) -> Ite
     try:
         constraint = parse_type(declared.raw)
     except TypeSyntaxError as exc:
-        yield Finding(LAYER, Severity.WARNING, "CON012", f"cannot read the type of "
-                      f"var.{variable.name}: {exc}", location)
+        yield Finding(
+            LAYER,
+            Severity.WARNING,
+            "CON012",
+            f"cannot read the type of var.{variable.name}: {exc}",
+            location,
+        )
         return
     for error in type_errors(constraint, value, location.address):
-        yield Finding(LAYER, Severity.ERROR, "CON011", f"wrong type: {error}", location,
-                      hint=f"the variable is {constraint.describe()}")
+        yield Finding(
+            LAYER,
+            Severity.ERROR,
+            "CON011",
+            f"wrong type: {error}",
+            location,
+            hint=f"the variable is {constraint.describe()}",
+        )
 
 
 def check_consistency(platform: Platform | None, files: Mapping[str, str]) -> list[Finding]:

@@ -374,8 +374,9 @@ class _Builder:
         attributes, blocks = self.body(body) if body is not None else ({}, [])
         _, line, column = _start(node)
         end_line = self.line_of(_end_pos(node) - 1)
-        return Block(names[0], tuple(names[1:]), attributes, blocks, line, end_line, column,
-                     self.filename)
+        return Block(
+            names[0], tuple(names[1:]), attributes, blocks, line, end_line, column, self.filename
+        )
 
     def attribute(self, node: Tree[Token]) -> Attribute:
         name_node, expr = _trees(node)[0], _trees(node)[-1]
@@ -401,8 +402,14 @@ def _label(node: Tree[Token]) -> str:
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.DOTALL)
-_DIRECTIVE_PARTS = {"template_if_start", "template_else", "template_endif",
-                    "template_for_start", "template_endfor", "interpolation"}
+_DIRECTIVE_PARTS = {
+    "template_if_start",
+    "template_else",
+    "template_endif",
+    "template_for_start",
+    "template_endfor",
+    "interpolation",
+}
 
 
 def _unescape(text: str) -> str:
@@ -478,7 +485,7 @@ class _Expr:
 
     def raw(self, node: Node) -> str:
         start = _start(node)[0]
-        return self.source[start:_end_pos(node)].rstrip()
+        return self.source[start : _end_pos(node)].rstrip()
 
     def value(self, node: Node) -> HclValue:
         raw = self.raw(node)
@@ -595,8 +602,13 @@ def _call_args(node: Tree[Token]) -> list[Tree[Token]]:
 # References
 # --------------------------------------------------------------------------------------
 
-_CHAIN_NODES = {"get_attr_expr_term", "index_expr_term", "attr_splat_expr_term",
-                "full_splat_expr_term", "identifier"}
+_CHAIN_NODES = {
+    "get_attr_expr_term",
+    "index_expr_term",
+    "attr_splat_expr_term",
+    "full_splat_expr_term",
+    "identifier",
+}
 
 
 @dataclass

@@ -71,8 +71,15 @@ def _terraform(subject: Subject) -> list[Finding]:
         severity = Severity.ERROR if diag.is_error else Severity.WARNING
         location = HclLocation(diag.filename or "", diag.line, diag.column, diag.address or "")
         message = f"{diag.summary}: {diag.detail}" if diag.detail else diag.summary
-        found.append(Finding("terraform", severity, terraform_code(diag.summary),
-                             " ".join(message.split()), location))
+        found.append(
+            Finding(
+                "terraform",
+                severity,
+                terraform_code(diag.summary),
+                " ".join(message.split()),
+                location,
+            )
+        )
     return found
 
 
@@ -148,7 +155,8 @@ def prefixed(findings: list[Finding], prefix: str) -> list[Finding]:
     """Findings with their HCL paths made relative to the working directory."""
     return [
         replace(f, location=replace(f.location, file=f"{prefix}{f.location.file}"))
-        if f.location is not None and f.location.file else f
+        if f.location is not None and f.location.file
+        else f
         for f in findings
     ]
 

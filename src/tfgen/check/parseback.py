@@ -29,11 +29,13 @@ def parse_back(files: Mapping[str, str]) -> list[str]:
             parse_hcl(files[path], path)
         except HclSyntaxError as exc:
             raise InternalError(
-                "TFG403", f"rendered file does not parse back as HCL: {exc.message}",
+                "TFG403",
+                f"rendered file does not parse back as HCL: {exc.message}",
                 Location(path, exc.line, exc.column),
             ) from exc
         except RecursionError as exc:
-            raise InternalError("TFG403", "rendered file nests too deeply to parse back",
-                                Location(path)) from exc
+            raise InternalError(
+                "TFG403", "rendered file nests too deeply to parse back", Location(path)
+            ) from exc
         parsed.append(path)
     return parsed

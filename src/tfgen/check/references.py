@@ -62,8 +62,12 @@ def _finding(
     code: str, message: str, block: Block, line: int, hint: str, column: int = 1
 ) -> Finding:
     return Finding(
-        LAYER, Severity.ERROR, code, message,
-        HclLocation(block.filename, line, column, block.address), hint=hint,
+        LAYER,
+        Severity.ERROR,
+        code,
+        message,
+        HclLocation(block.filename, line, column, block.address),
+        hint=hint,
     )
 
 
@@ -90,16 +94,41 @@ def _missing(module: Module, parts: list[str]) -> tuple[str, str, str] | None:
     root, name = parts[0], parts[1]
     data = f"{name}.{parts[2]}" if len(parts) > 2 else None
     checks = (
-        (root == "var", name in module.variables, "CON003",
-         f"var.{name} is not declared", f"declare variable {name!r}"),
-        (root == "local", name in module.locals, "CON004",
-         f"local.{name} is not defined", "define it in a locals block"),
-        (root == "module", name in module.calls, "CON005",
-         f"module.{name} is not called in this module", "add the module block"),
-        (root == "data" and data is not None, data in module.data, "CON005",
-         f"data.{data} is not declared in this module", "declare the data source"),
-        (bool(_RESOURCE_ROOT.match(root)), f"{root}.{name}" in module.resources, "CON005",
-         f"{root}.{name} is not declared in this module", "declare the resource"),
+        (
+            root == "var",
+            name in module.variables,
+            "CON003",
+            f"var.{name} is not declared",
+            f"declare variable {name!r}",
+        ),
+        (
+            root == "local",
+            name in module.locals,
+            "CON004",
+            f"local.{name} is not defined",
+            "define it in a locals block",
+        ),
+        (
+            root == "module",
+            name in module.calls,
+            "CON005",
+            f"module.{name} is not called in this module",
+            "add the module block",
+        ),
+        (
+            root == "data" and data is not None,
+            data in module.data,
+            "CON005",
+            f"data.{data} is not declared in this module",
+            "declare the data source",
+        ),
+        (
+            bool(_RESOURCE_ROOT.match(root)),
+            f"{root}.{name}" in module.resources,
+            "CON005",
+            f"{root}.{name} is not declared in this module",
+            "declare the resource",
+        ),
     )
     for applies, present, code, message, hint in checks:
         if applies and not present:
@@ -107,9 +136,7 @@ def _missing(module: Module, parts: list[str]) -> tuple[str, str, str] | None:
     return None
 
 
-def _check_ref(
-    module: Module, block: Block, ref: str, line: int, column: int
-) -> Finding | None:
+def _check_ref(module: Module, block: Block, ref: str, line: int, column: int) -> Finding | None:
     parts = names(ref)
     missing = _missing(module, parts) if parts else None
     if missing is None:
@@ -119,20 +146,30 @@ def _check_ref(
 
 
 def _module_dir(caller: str, source: str) -> str:
-    return posixpath.normpath(posixpath.join(caller, source)) if caller else posixpath.normpath(
-        source)
+    return (
+        posixpath.normpath(posixpath.join(caller, source)) if caller else posixpath.normpath(source)
+    )
 
 
 def _check_call(call: Block, child: Module) -> Iterator[Finding]:
     for name, attr in sorted(call.attributes.items()):
         if name not in _META_ARGS and name not in child.variables:
-            yield _finding("CON007", f"module {call.name!r} passes {name!r}, which "
-                           f"{child.path} does not declare", call, attr.line,
-                           "remove the argument or declare the variable in the module")
+            yield _finding(
+                "CON007",
+                f"module {call.name!r} passes {name!r}, which {child.path} does not declare",
+                call,
+                attr.line,
+                "remove the argument or declare the variable in the module",
+            )
     for name, var in sorted(child.variables.items()):
         if "default" not in var.attributes and name not in call.attributes:
-            yield _finding("CON008", f"module {call.name!r} does not set required variable "
-                           f"{name!r}", call, call.line, f"pass {name} = ... to the module")
+            yield _finding(
+                "CON008",
+                f"module {call.name!r} does not set required variable {name!r}",
+                call,
+                call.line,
+                f"pass {name} = ... to the module",
+            )
 
 
 def _check_outputs(module: Module, modules: Mapping[str, Module]) -> Iterator[Finding]:
@@ -144,9 +181,13 @@ def _check_outputs(module: Module, modules: Mapping[str, Module]) -> Iterator[Fi
                     continue
                 child = modules.get(_callee(module, parts[1]))
                 if child is not None and parts[2] not in child.outputs:
-                    yield _finding("CON006", f"module.{parts[1]}.{parts[2]}: {child.path} has "
-                                   f"no output {parts[2]!r}", block, line,
-                                   "declare the output in the module or fix the reference")
+                    yield _finding(
+                        "CON006",
+                        f"module.{parts[1]}.{parts[2]}: {child.path} has no output {parts[2]!r}",
+                        block,
+                        line,
+                        "declare the output in the module or fix the reference",
+                    )
 
 
 def _callee(module: Module, name: str) -> str:
@@ -161,8 +202,11 @@ def check_references(modules: Mapping[str, Module]) -> list[Finding]:
     for module in modules.values():
         for doc in module.docs:
             for block in doc.blocks:
-                found.extend(f for ref, line, column in _refs(block)
-                             if (f := _check_ref(module, block, ref, line, column)) is not None)
+                found.extend(
+                    f
+                    for ref, line, column in _refs(block)
+                    if (f := _check_ref(module, block, ref, line, column)) is not None
+                )
         for name, call in sorted(module.calls.items()):
             child = modules.get(_callee(module, name))
             if child is not None:

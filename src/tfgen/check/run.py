@@ -60,25 +60,36 @@ def _finish(findings: list[Finding], outcome: Outcome, opts: Options) -> Result:
     if opts.baseline is not None:
         kept, suppressed = baseline.suppress(findings, baseline.load(opts.baseline))
     report = Report(
-        findings=kept, rules=_rules(), tool_version=__version__, layers_run=outcome.layers_run,
-        layers_skipped=list(opts.layers_skipped), fail_on=opts.fail_on,
-        baseline_suppressed=suppressed, environments=list(opts.environments),
+        findings=kept,
+        rules=_rules(),
+        tool_version=__version__,
+        layers_run=outcome.layers_run,
+        layers_skipped=list(opts.layers_skipped),
+        fail_on=opts.fail_on,
+        baseline_suppressed=suppressed,
+        environments=list(opts.environments),
         information_uri=HOME,
     )
     return Result(report, outcome.skipped, findings)
 
 
 def validate_rendered(
-    files: dict[str, str], platform: Platform, base: Source,
-    environments: Sequence[LoadedEnvironment], out_dir: Path, opts: Options,
+    files: dict[str, str],
+    platform: Platform,
+    base: Source,
+    environments: Sequence[LoadedEnvironment],
+    out_dir: Path,
+    opts: Options,
 ) -> Result:
     """Run the tree layers on a rendered project and map findings to the spec."""
     names = [e.environment.name for e in environments]
-    subject = Subject(files, platform, [f"environments/{n}.tfvars" for n in names],
-                      dict(platform.checks.skip))
+    subject = Subject(
+        files, platform, [f"environments/{n}.tfvars" for n in names], dict(platform.checks.skip)
+    )
     outcome = run_layers(subject, opts.layers)
-    mapper = SpecMapper(build_provenance(files), base,
-                        {e.environment.name: e.source for e in environments})
+    mapper = SpecMapper(
+        build_provenance(files), base, {e.environment.name: e.source for e in environments}
+    )
     findings = map_to_spec(outcome.findings, mapper, display_prefix(out_dir))
     return _finish(findings, outcome, opts)
 
@@ -91,12 +102,17 @@ def _read_tree(path: Path) -> tuple[Path, dict[str, str]]:
     files = {
         p.relative_to(path).as_posix(): p.read_text(encoding="utf-8-sig")
         for p in sorted(path.rglob("*"))
-        if p.is_file() and p.suffix in LINT_SUFFIXES
+        if p.is_file()
+        and p.suffix in LINT_SUFFIXES
         and not any(part.startswith(".") for part in p.relative_to(path).parts)
     }
     if not files:
-        raise user_error("TFG605", f"no Terraform files (*.tf, *.tfvars) in {path}",
-                         Location(str(path)), "point tfgen lint at a module folder or a .tf file")
+        raise user_error(
+            "TFG605",
+            f"no Terraform files (*.tf, *.tfvars) in {path}",
+            Location(str(path)),
+            "point tfgen lint at a module folder or a .tf file",
+        )
     return path, files
 
 

@@ -36,8 +36,11 @@ class TypeSyntaxError(ValueError):
 
 class _Parser:
     def __init__(self, text: str) -> None:
-        self.tokens = [m.group("name") or m.group("punct") for m in _TOKEN.finditer(text)
-                       if m.group("name") or m.group("punct")]
+        self.tokens = [
+            m.group("name") or m.group("punct")
+            for m in _TOKEN.finditer(text)
+            if m.group("name") or m.group("punct")
+        ]
         self.pos = 0
 
     def peek(self) -> str:
@@ -121,7 +124,8 @@ def _primitive_error(kind: str, value: Any, where: str) -> str | None:
         ok = isinstance(value, str | int | float | bool)
     elif kind == "number":
         ok = (isinstance(value, int | float) and not isinstance(value, bool)) or (
-            isinstance(value, str) and _numeric(value))
+            isinstance(value, str) and _numeric(value)
+        )
     else:
         ok = isinstance(value, bool) or value in ("true", "false")
     return None if ok else f"{where}: {kind} required, got {_describe(value)}"
@@ -180,8 +184,11 @@ def _sequence_errors(t: TfType, value: Any, where: str) -> list[str]:
 def _object_errors(t: TfType, value: Any, where: str) -> list[str]:
     if not isinstance(value, dict):
         return [f"{where}: object required, got {_describe(value)}"]
-    errors = [f"{where}: attribute {k!r} is required" for k in sorted(t.attributes)
-              if k not in value and k not in t.optional]
+    errors = [
+        f"{where}: attribute {k!r} is required"
+        for k in sorted(t.attributes)
+        if k not in value and k not in t.optional
+    ]
     errors += [
         f"{where}: unexpected attribute {k!r}" for k in sorted(value) if k not in t.attributes
     ]

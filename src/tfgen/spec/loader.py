@@ -76,7 +76,9 @@ def _read(path: Path, root: Path) -> YamlDocument:
     doc = load_yaml_file(path, _display(path, root))
     if not isinstance(doc.data, dict):
         raise user_error(
-            "TFG008", "a spec file must be a mapping of sections", doc.positions.value(()),
+            "TFG008",
+            "a spec file must be a mapping of sections",
+            doc.positions.value(()),
             "start the file with a section such as 'services:'",
         )
     return doc
@@ -91,15 +93,19 @@ def _merge_section(merged: Source, doc: YamlDocument, section: str) -> None:
     first = merged.positions.key((section,))
     if not isinstance(value, dict) or not isinstance(merged.data[section], dict):
         raise user_error(
-            "TFG009", f"section {section!r} is defined twice (first at {first})",
-            doc.positions.key((section,)), "define a non-map section in one file only",
+            "TFG009",
+            f"section {section!r} is defined twice (first at {first})",
+            doc.positions.key((section,)),
+            "define a non-map section in one file only",
         )
     for name, entity in value.items():
         if name in merged.data[section]:
             earlier = merged.positions.key((section, name))
             raise user_error(
-                "TFG009", f"{section}.{name} is defined twice (first at {earlier})",
-                doc.positions.key((section, name)), "define each entity in one spec file",
+                "TFG009",
+                f"{section}.{name} is defined twice (first at {earlier})",
+                doc.positions.key((section, name)),
+                "define each entity in one spec file",
             )
         merged.data[section][name] = entity
         merged.positions.update_from(doc.positions, (section, name))
@@ -110,7 +116,9 @@ def load_specs(root: Path) -> Source:
     folder = root / SPEC_DIR
     if not folder.is_dir():
         raise user_error(
-            "TFG010", f"no {SPEC_DIR}/ folder in {root}", Location(_display(folder, root)),
+            "TFG010",
+            f"no {SPEC_DIR}/ folder in {root}",
+            Location(_display(folder, root)),
             "run tfgen from the project root or pass --project",
         )
     merged = Source({}, Positions(), [])
@@ -181,13 +189,15 @@ def _check_override(path: PathKey, base: Any, env: YamlDocument) -> None:
         return
     if isinstance(base, dict) and len(path) == 2 and path[1] not in base:
         raise user_error(
-            "TFG302", f"environment overrides {path[0]}.{path[1]}, which the specs do not define",
+            "TFG302",
+            f"environment overrides {path[0]}.{path[1]}, which the specs do not define",
             env.positions.key(path),
             "environments can only change tiered values of entities defined in specs/",
         )
     dotted = ".".join(str(p) for p in path)
     raise user_error(
-        "TFG301", f"{dotted} is structure and cannot differ per environment",
+        "TFG301",
+        f"{dotted} is structure and cannot differ per environment",
         env.positions.key(path),
         "move the value into specs/, or override only tiered fields (see docs/spec.md)",
     )
@@ -231,7 +241,9 @@ def overlay_environment(base: Source, root: Path, name: str) -> Source:
     if not path.is_file():
         known = ", ".join(environment_names(root)) or "none"
         raise user_error(
-            "TFG300", f"unknown environment {name!r} (known: {known})", Location(ENV_DIR),
+            "TFG300",
+            f"unknown environment {name!r} (known: {known})",
+            Location(ENV_DIR),
             f"create {ENV_DIR}/{name}.yaml or pick a known environment",
         )
     env = _read(path, root)

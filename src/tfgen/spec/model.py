@@ -24,8 +24,28 @@ Region = Annotated[str, Field(pattern=REGION_PATTERN)]
 Port = Annotated[int, Field(ge=1, le=65535)]
 Percent = Annotated[int, Field(ge=1, le=100)]
 LOG_RETENTION_DAYS = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
-    2922, 3288, 3653,
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
 )
 
 
@@ -107,8 +127,21 @@ class SubnetTiers(Strict):
 
 
 InterfaceEndpoint = Literal[
-    "ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "ssmmessages", "ec2messages",
-    "kms", "sts", "sqs", "sns", "events", "monitoring", "xray", "elasticloadbalancing",
+    "ecr.api",
+    "ecr.dkr",
+    "logs",
+    "secretsmanager",
+    "ssm",
+    "ssmmessages",
+    "ec2messages",
+    "kms",
+    "sts",
+    "sqs",
+    "sns",
+    "events",
+    "monitoring",
+    "xray",
+    "elasticloadbalancing",
     "execute-api",
 ]
 
@@ -210,7 +243,8 @@ class Service(Strict):
         default_factory=dict
     )
     short_name: str | None = Field(
-        None, pattern=r"^[a-z][a-z0-9-]{0,12}$",
+        None,
+        pattern=r"^[a-z][a-z0-9-]{0,12}$",
         description="Name used where AWS limits length (target groups); default: the name "
         "without a trailing '-service'.",
     )

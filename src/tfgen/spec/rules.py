@@ -55,7 +55,9 @@ def unique_ports(p: Platform, src: Source) -> Iterator[Problem]:
     for name, svc in sorted(p.services.items()):
         if svc.port in seen:
             yield _problem(
-                src, ("services", name, "port"), "TFG201",
+                src,
+                ("services", name, "port"),
+                "TFG201",
                 f"port {svc.port} is already used by {seen[svc.port]}",
                 "give every service its own container port",
             )
@@ -73,9 +75,12 @@ def routes(p: Platform, src: Source) -> Iterator[Problem]:
         yield from _route_paths(src, name, svc, paths)
         if svc.routes.priority in priorities:
             yield _problem(
-                src, (*base, "priority"), "TFG203",
+                src,
+                (*base, "priority"),
+                "TFG203",
                 f"listener rule priority {svc.routes.priority} is already used by "
-                f"{priorities[svc.routes.priority]}", "give every route its own priority",
+                f"{priorities[svc.routes.priority]}",
+                "give every route its own priority",
             )
         priorities.setdefault(svc.routes.priority, name)
 
@@ -85,20 +90,27 @@ def _route_paths(src: Source, name: str, svc: Service, seen: dict[str, str]) -> 
     base: PathKey = ("services", name, "routes", "paths")
     if len(svc.routes.paths) > ALB_CONDITION_VALUES:
         yield _problem(
-            src, base, "TFG213",
+            src,
+            base,
+            "TFG213",
             f"an ALB listener rule accepts at most {ALB_CONDITION_VALUES} path patterns "
-            f"({len(svc.routes.paths)} given)", "merge patterns with wildcards",
+            f"({len(svc.routes.paths)} given)",
+            "merge patterns with wildcards",
         )
     for i, path in enumerate(svc.routes.paths):
         if not path.startswith("/") or not PATH_PATTERN_CHARS.match(path):
             yield _problem(
-                src, (*base, i), "TFG213",
+                src,
+                (*base, i),
+                "TFG213",
                 f"{path!r} is not a valid ALB path pattern",
                 "start with '/' and use only A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & ( ) ! , ; = * ?",
             )
         if path in seen:
             yield _problem(
-                src, (*base, i), "TFG202",
+                src,
+                (*base, i),
+                "TFG202",
                 f"path pattern {path!r} is already routed to {seen[path]}",
                 "route each path pattern to one service",
             )
@@ -111,12 +123,17 @@ def scale_bounds(p: Platform, src: Source) -> Iterator[Problem]:
         base: PathKey = ("services", name, "scale")
         if s.min > s.max:
             yield _problem(
-                src, (*base, "min"), "TFG204", f"scale.min {s.min} is above scale.max {s.max}",
+                src,
+                (*base, "min"),
+                "TFG204",
+                f"scale.min {s.min} is above scale.max {s.max}",
                 "make min <= desired <= max",
             )
         elif not s.min <= s.desired <= s.max:
             yield _problem(
-                src, (*base, "desired"), "TFG204",
+                src,
+                (*base, "desired"),
+                "TFG204",
                 f"scale.desired {s.desired} is outside min {s.min} .. max {s.max}",
                 "make min <= desired <= max",
             )
@@ -129,13 +146,18 @@ def fargate_sizes(p: Platform, src: Source) -> Iterator[Problem]:
         if cpu not in FARGATE_SIZES:
             valid = ", ".join(str(c) for c in FARGATE_SIZES)
             yield _problem(
-                src, (*base, "cpu"), "TFG205", f"Fargate has no task size with cpu {cpu}",
+                src,
+                (*base, "cpu"),
+                "TFG205",
+                f"Fargate has no task size with cpu {cpu}",
                 f"use one of {valid}",
             )
         elif memory not in FARGATE_SIZES[cpu]:
             allowed = FARGATE_SIZES[cpu]
             yield _problem(
-                src, (*base, "memory"), "TFG205",
+                src,
+                (*base, "memory"),
+                "TFG205",
                 f"Fargate cpu {cpu} does not accept memory {memory} MiB",
                 f"use {allowed[0]}..{allowed[-1]} MiB in steps of {_step(allowed)}",
             )
@@ -150,13 +172,17 @@ def capacity(p: Platform, src: Source) -> Iterator[Problem]:
         c = svc.capacity
         if c.fargate == 0 and c.fargate_spot == 0:
             yield _problem(
-                src, ("services", name, "capacity"), "TFG214",
+                src,
+                ("services", name, "capacity"),
+                "TFG214",
                 "capacity needs a weight above 0 on fargate or fargate_spot",
                 "set fargate: 1 (on-demand) or fargate_spot: 1",
             )
         elif c.base > 0 and c.fargate == 0:
             yield _problem(
-                src, ("services", name, "capacity", "base"), "TFG214",
+                src,
+                ("services", name, "capacity", "base"),
+                "TFG214",
                 "capacity.base places tasks on FARGATE, whose weight is 0",
                 "set capacity.fargate above 0 or base to 0",
             )
@@ -168,13 +194,17 @@ def secret_refs(p: Platform, src: Source) -> Iterator[Problem]:
             if ref.secret not in p.secrets:
                 known = ", ".join(sorted(p.secrets)) or "none defined"
                 yield _problem(
-                    src, ("services", name, "secrets", var, "secret"), "TFG210",
+                    src,
+                    ("services", name, "secrets", var, "secret"),
+                    "TFG210",
                     f"secret {ref.secret!r} is not defined in secrets (known: {known})",
                     "add it under secrets: or fix the name",
                 )
             if var in svc.environment:
                 yield _problem(
-                    src, ("services", name, "secrets", var), "TFG215",
+                    src,
+                    ("services", name, "secrets", var),
+                    "TFG215",
                     f"{var} is both an environment variable and a secret",
                     "keep one of the two",
                 )
@@ -184,9 +214,12 @@ def image_tags(p: Platform, src: Source) -> Iterator[Problem]:
     for name, svc in sorted(p.services.items()):
         if svc.image.tag.lower() == "latest":
             yield _problem(
-                src, ("services", name, "image", "tag"), "TFG211",
+                src,
+                ("services", name, "image", "tag"),
+                "TFG211",
                 "'latest' is a mutable tag; repositories are IMMUTABLE and deployments must be "
-                "reproducible", "pin a version tag (e.g. 1.4.2) or a sha256 digest",
+                "reproducible",
+                "pin a version tag (e.g. 1.4.2) or a sha256 digest",
             )
 
 
@@ -202,14 +235,20 @@ def subnet_layout(p: Platform, src: Source) -> Iterator[Problem]:
     for path, net in _subnets(p):
         if not net.subnet_of(vpc):
             yield _problem(
-                src, path, "TFG206", f"subnet {net} is outside the VPC block {vpc}",
+                src,
+                path,
+                "TFG206",
+                f"subnet {net} is outside the VPC block {vpc}",
                 f"pick a block inside {vpc}",
             )
         for other_path, other in seen:
             if net.overlaps(other):
                 where = src.where(other_path)
                 yield _problem(
-                    src, path, "TFG207", f"subnet {net} overlaps {other} (at {where})",
+                    src,
+                    path,
+                    "TFG207",
+                    f"subnet {net} overlaps {other} (at {where})",
                     "give every subnet its own block",
                 )
         seen.append((path, net))
@@ -222,7 +261,9 @@ def _subnet_counts(p: Platform, src: Source) -> Iterator[Problem]:
         count = len(getattr(p.network.subnets, tier))
         if count != azs:
             yield _problem(
-                src, ("network", "subnets", tier), "TFG208",
+                src,
+                ("network", "subnets", tier),
+                "TFG208",
                 f"{tier} has {count} subnets for {azs} availability zones",
                 "give each tier exactly one subnet per availability zone, in AZ order",
             )
@@ -235,7 +276,10 @@ def availability_zones(p: Platform, src: Source) -> Iterator[Problem]:
         path: PathKey = ("network", "availability_zones", i)
         if not az.startswith(region) or len(az) != len(region) + 1:
             yield _problem(
-                src, path, "TFG209", f"{az} is not an availability zone of {region}",
+                src,
+                path,
+                "TFG209",
+                f"{az} is not an availability zone of {region}",
                 f"use {region}a, {region}b, ...",
             )
         if az in seen:
@@ -251,9 +295,12 @@ def name_lengths(p: Platform, src: Source, environments: list[str]) -> Iterator[
             tg = target_group_name(p, env, name, svc)
             if len(tg) > TARGET_GROUP_NAME_MAX:
                 yield _problem(
-                    src, ("services", name), "TFG212",
+                    src,
+                    ("services", name),
+                    "TFG212",
                     f"target group name {tg!r} ({len(tg)} chars) exceeds AWS's "
-                    f"{TARGET_GROUP_NAME_MAX}", "set a shorter short_name on the service",
+                    f"{TARGET_GROUP_NAME_MAX}",
+                    "set a shorter short_name on the service",
                 )
                 break
 
@@ -263,15 +310,26 @@ def health_checks(p: Platform, src: Source) -> Iterator[Problem]:
         hc = svc.health_check
         if hc.timeout >= hc.interval:
             yield _problem(
-                src, ("services", name, "health_check", "timeout"), "TFG216",
+                src,
+                ("services", name, "health_check", "timeout"),
+                "TFG216",
                 f"health check timeout {hc.timeout}s must be shorter than its interval "
-                f"{hc.interval}s", "lower the timeout or raise the interval",
+                f"{hc.interval}s",
+                "lower the timeout or raise the interval",
             )
 
 
 RULES: tuple[Rule, ...] = (
-    unique_ports, health_checks, routes, scale_bounds, fargate_sizes, capacity, secret_refs,
-    image_tags, subnet_layout, availability_zones,
+    unique_ports,
+    health_checks,
+    routes,
+    scale_bounds,
+    fargate_sizes,
+    capacity,
+    secret_refs,
+    image_tags,
+    subnet_layout,
+    availability_zones,
 )
 
 

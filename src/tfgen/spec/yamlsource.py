@@ -107,7 +107,9 @@ class _Builder:
             )
         if node.tag not in _PLAIN_TAGS:
             raise user_error(
-                "TFG005", f"unsupported YAML tag {_short_tag(node.tag)!r}", _loc(self.file, node),
+                "TFG005",
+                f"unsupported YAML tag {_short_tag(node.tag)!r}",
+                _loc(self.file, node),
                 "remove the tag; tfgen reads plain YAML only",
             )
         self.positions.values[path] = _loc(self.file, node)
@@ -126,7 +128,9 @@ class _Builder:
             if key in result:
                 first = self.positions.keys[(*path, key)]
                 raise user_error(
-                    "TFG003", f"duplicate key {key!r} (first defined at {first})", where,
+                    "TFG003",
+                    f"duplicate key {key!r} (first defined at {first})",
+                    where,
                     "remove one of the two definitions",
                 )
             self.positions.keys[(*path, key)] = where
@@ -136,12 +140,16 @@ class _Builder:
     def _key(self, node: Node) -> str:
         if node.tag == "tag:yaml.org,2002:merge":
             raise user_error(
-                "TFG005", "YAML merge keys (<<) are not supported", _loc(self.file, node),
+                "TFG005",
+                "YAML merge keys (<<) are not supported",
+                _loc(self.file, node),
                 "write the keys out, or move shared values into an environment file",
             )
         if not isinstance(node, ScalarNode) or node.tag != _STR:
             raise user_error(
-                "TFG004", "mapping keys must be strings", _loc(self.file, node),
+                "TFG004",
+                "mapping keys must be strings",
+                _loc(self.file, node),
                 "quote the key",
             )
         return str(node.value)
@@ -186,8 +194,10 @@ def decode(raw: bytes, file: str) -> str:
         line = before.count(b"\n") + 1
         column = exc.start - (before.rfind(b"\n") + 1) + 1
         raise user_error(
-            "TFG002", f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-            Location(file, line, column), "save the file as UTF-8",
+            "TFG002",
+            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            Location(file, line, column),
+            "save the file as UTF-8",
         ) from None
 
 
@@ -195,8 +205,16 @@ def _syntax_error(exc: yaml.MarkedYAMLError, file: str) -> UserError:
     mark = exc.problem_mark or exc.context_mark
     loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
     problem = (exc.problem or exc.context or "invalid YAML").strip()
-    return UserError([Problem("TFG001", f"YAML syntax error: {problem}", loc,
-                              "fix the YAML syntax at this position")])
+    return UserError(
+        [
+            Problem(
+                "TFG001",
+                f"YAML syntax error: {problem}",
+                loc,
+                "fix the YAML syntax at this position",
+            )
+        ]
+    )
 
 
 def _compose(text: str, file: str) -> Iterator[Node]:
@@ -220,7 +238,9 @@ def load_yaml_text(text: str, file: str) -> YamlDocument:
     nodes = list(_compose(text, file))
     if len(nodes) > 1:
         raise user_error(
-            "TFG001", "expected one YAML document, found several", _loc(file, nodes[1]),
+            "TFG001",
+            "expected one YAML document, found several",
+            _loc(file, nodes[1]),
             "remove the '---' separator or split the file",
         )
     if not nodes:

@@ -410,8 +410,14 @@ def _console_diagnostic(block: list[str], var_file: str) -> TerraformDiagnostic:
         if where:
             filename, line = where.group("file").rstrip(":,"), int(where.group("line"))
             break
-    detail_lines = [t for t in block[1:] if t and not _ON_LINE.match(t) and not t[:1].isdigit()
-                    and not t.startswith(("├", "│", "var."))]
+    detail_lines = [
+        t
+        for t in block[1:]
+        if t
+        and not _ON_LINE.match(t)
+        and not t[:1].isdigit()
+        and not t.startswith(("├", "│", "var."))
+    ]
     detail = " ".join(t for t in detail_lines if not t.startswith("This was checked"))
     detail = detail.split(" Warning: ", 1)[0].replace("(source code not available) ", "")
     if filename.startswith("<"):  # the probe expression: blame the var-file itself
@@ -432,8 +438,15 @@ def tree_key(
     """Content hash of a tree plus everything else that can change validate's answer."""
     digest = hashlib.sha256()
     mirror_versions = mirror_provider_versions(ctx.mirror) if ctx.mirror else []
-    header = [_CACHE_FORMAT, ctx.binary.kind, ctx.binary.version, ctx.binary.path, *mirror_versions,
-              "var-files:", *var_files]
+    header = [
+        _CACHE_FORMAT,
+        ctx.binary.kind,
+        ctx.binary.version,
+        ctx.binary.path,
+        *mirror_versions,
+        "var-files:",
+        *var_files,
+    ]
     config = ctx.cli_config.read_text(encoding="utf-8") if ctx.cli_config.is_file() else ""
     for part in [*header, config]:
         digest.update(part.encode("utf-8") + b"\0")

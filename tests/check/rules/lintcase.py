@@ -39,14 +39,18 @@ def expected_lines(text: str) -> set[tuple[int, str]]:
         match = EXPECT_RE.search(line)
         if match:
             target = number + 1 if match.group(1) else number
-            found.update((target, code.strip()) for code in match.group(2).split(",")
-                         if code.strip())
+            found.update(
+                (target, code.strip()) for code in match.group(2).split(",") if code.strip()
+            )
     return found
 
 
 def reported(findings: list[Finding], code: str | None = None) -> set[tuple[int, str]]:
-    return {(f.location.line, f.code) for f in findings
-            if f.location is not None and (code is None or f.code == code)}
+    return {
+        (f.location.line, f.code)
+        for f in findings
+        if f.location is not None and (code is None or f.code == code)
+    }
 
 
 def check_case(case: Case, today: date = TODAY) -> None:

@@ -237,8 +237,10 @@ def test_app_mesh_is_an_error_after_its_end_date() -> None:
 
 
 def test_runtime_rules_follow_the_date() -> None:
-    text = ('resource "aws_lambda_function" "f" {\n  function_name = "f"\n'
-            '  role = "r"\n  runtime = "nodejs20.x"\n}\n')
+    text = (
+        'resource "aws_lambda_function" "f" {\n  function_name = "f"\n'
+        '  role = "r"\n  runtime = "nodejs20.x"\n}\n'
+    )
     assert lint(text, today=date(2026, 4, 29)) == []
     assert [f.code for f in lint(text, today=date(2026, 4, 30))] == ["AWS903"]
 
@@ -256,5 +258,4 @@ resource "aws_eip" "c" {
   vpc = true # tfgen-ignore: AWS123
 }
 """
-    assert [(f.code, f.location.line if f.location else 0) for f in lint(text)] == [
-        ("AWS901", 10)]
+    assert [(f.code, f.location.line if f.location else 0) for f in lint(text)] == [("AWS901", 10)]

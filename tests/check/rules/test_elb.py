@@ -137,7 +137,8 @@ resource "aws_lb_listener" "b" {
   certificate_arn   = aws_acm_certificate.this.arn
 }
 """,
-        good=LISTENER_OK + """
+        good=LISTENER_OK
+        + """
 resource "aws_lb_listener" "http" {
   load_balancer_arn = aws_lb.this.arn
   port              = 80
@@ -251,8 +252,10 @@ def test_rule(case: Case) -> None:
 
 
 def test_listener_rules_in_different_modules_do_not_clash() -> None:
-    rule = ('resource "aws_lb_listener_rule" "r" {\n  listener_arn = aws_lb_listener.l.arn\n'
-            '  priority = 10\n}\n')
+    rule = (
+        'resource "aws_lb_listener_rule" "r" {\n  listener_arn = aws_lb_listener.l.arn\n'
+        "  priority = 10\n}\n"
+    )
     docs = [parse_hcl(rule, "modules/a/main.tf"), parse_hcl(rule, "modules/b/main.tf")]
     assert run_rules(docs, today=date(2026, 1, 1)) == []
     assert lint(rule + rule.replace('"r"', '"s"'))[0].code == "AWS202"

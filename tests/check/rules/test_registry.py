@@ -10,8 +10,17 @@ from helpers import REPO
 from tfgen.check.findings import Severity
 from tfgen.check.rules import all_rules, rules_markdown
 
-TEST_MODULES = ("test_sqs", "test_ecs", "test_elb", "test_lambda", "test_network", "test_iam",
-                "test_rds", "test_storage", "test_deprecated")
+TEST_MODULES = (
+    "test_sqs",
+    "test_ecs",
+    "test_elb",
+    "test_lambda",
+    "test_network",
+    "test_iam",
+    "test_rds",
+    "test_storage",
+    "test_deprecated",
+)
 
 
 def _cases() -> list[Case]:
@@ -42,5 +51,5 @@ def test_every_rule_has_a_failing_and_a_passing_case() -> None:
 def test_docs_rules_md_is_up_to_date() -> None:
     path = REPO / "docs" / "rules.md"
     assert path.read_text(encoding="utf-8") == rules_markdown(), (
-        "docs/rules.md is stale; run: python -m tfgen.check.rules > docs/rules.md")
-
+        "docs/rules.md is stale; run: python -m tfgen.check.rules > docs/rules.md"
+    )

@@ -269,7 +269,10 @@ def test_finding_carries_metadata() -> None:
     assert finding.layer == "rules"
     assert finding.location is not None
     assert (finding.location.file, finding.location.line, finding.location.column) == (
-        "main.tf", 2, 3)
+        "main.tf",
+        2,
+        3,
+    )
     assert finding.location.address == "aws_sqs_queue.q"
     assert finding.doc_url.startswith("https://docs.aws.amazon.com/")
     assert finding.hint

@@ -72,8 +72,15 @@ def rules_markdown() -> str:
     ]
     for meta in all_rules():
         resources = ", ".join(f"`{r}`" for r in meta.resource_types)
-        cells = [meta.code, meta.severity.label, meta.service, _cell(meta.title), resources,
-                 _cell(meta.hint), f"[{_link_text(meta.doc_url)}]({meta.doc_url})"]
+        cells = [
+            meta.code,
+            meta.severity.label,
+            meta.service,
+            _cell(meta.title),
+            resources,
+            _cell(meta.hint),
+            f"[{_link_text(meta.doc_url)}]({meta.doc_url})",
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

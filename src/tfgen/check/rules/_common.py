@@ -51,15 +51,18 @@ def bound_issues(resource: Block, ctx: Context, bounds: tuple[Bound, ...]) -> It
                 yield issue
 
 
-def _bound_issue(resource: Block, holder: Block, ctx: Context, bound: Bound,
-                 name: str) -> Issue | None:
+def _bound_issue(
+    resource: Block, holder: Block, ctx: Context, bound: Bound, name: str
+) -> Issue | None:
     number = ctx.number(holder, name)
     attr = holder.get(name)
     if number is None or attr is None or bound.low <= number <= bound.high:
         return None
     unit = f" {bound.unit}" if bound.unit else ""
-    message = (f"{bound.path} = {fmt(number)} is outside the allowed range "
-               f"{fmt(bound.low)}..{fmt(bound.high)}{unit}")
+    message = (
+        f"{bound.path} = {fmt(number)} is outside the allowed range "
+        f"{fmt(bound.low)}..{fmt(bound.high)}{unit}"
+    )
     return Issue(resource, message, attr)
 
 

@@ -17,21 +17,25 @@ APPAS_TRACKING_DOC = (
     "https://docs.aws.amazon.com/autoscaling/application/userguide/"
     "application-auto-scaling-target-tracking.html"
 )
-ASG_DOC = (
-    "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CreateAutoScalingGroup.html"
-)
+ASG_DOC = "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CreateAutoScalingGroup.html"
 
 
 @resource_rule(
-    "AWS110", "Scalable target with min_capacity greater than max_capacity", Severity.ERROR,
-    APPAS_TARGET_DOC, ("aws_appautoscaling_target",),
+    "AWS110",
+    "Scalable target with min_capacity greater than max_capacity",
+    Severity.ERROR,
+    APPAS_TARGET_DOC,
+    ("aws_appautoscaling_target",),
     "make min_capacity less than or equal to max_capacity",
 )
 def appautoscaling_min_max(block: Block, ctx: Context) -> Iterator[Issue]:
     low, high = ctx.number(block, "min_capacity"), ctx.number(block, "max_capacity")
     if low is not None and high is not None and low > high:
-        yield Issue(block, f"min_capacity {fmt(low)} is greater than max_capacity {fmt(high)}",
-                    block.get("min_capacity"))
+        yield Issue(
+            block,
+            f"min_capacity {fmt(low)} is greater than max_capacity {fmt(high)}",
+            block.get("min_capacity"),
+        )
 
 
 def _target_key(ctx: Context, policy: Block) -> tuple[str, ...] | None:
@@ -62,8 +66,11 @@ def _metric(ctx: Context, policy: Block) -> tuple[str, Attribute] | None:
 
 
 @module_rule(
-    "AWS111", "Two target-tracking policies track the same metric on one scalable target",
-    Severity.ERROR, APPAS_TRACKING_DOC, ("aws_appautoscaling_policy",),
+    "AWS111",
+    "Two target-tracking policies track the same metric on one scalable target",
+    Severity.ERROR,
+    APPAS_TRACKING_DOC,
+    ("aws_appautoscaling_policy",),
     "give each target-tracking policy of a scalable target a different metric (or merge them)",
 )
 def appautoscaling_duplicate_metric(ctx: Context) -> Iterator[Issue]:
@@ -76,12 +83,19 @@ def appautoscaling_duplicate_metric(ctx: Context) -> Iterator[Issue]:
             continue
         seen = first.setdefault((*key, metric[0]), policy)
         if seen is not policy:
-            yield Issue(policy, f"{policy.address} tracks {metric[0]} on the same scalable "
-                        f"target as {seen.address}", metric[1])
+            yield Issue(
+                policy,
+                f"{policy.address} tracks {metric[0]} on the same scalable "
+                f"target as {seen.address}",
+                metric[1],
+            )
 
 
 @resource_rule(
-    "AWS112", "Auto Scaling group sizes are inconsistent", Severity.ERROR, ASG_DOC,
+    "AWS112",
+    "Auto Scaling group sizes are inconsistent",
+    Severity.ERROR,
+    ASG_DOC,
     ("aws_autoscaling_group",),
     "keep min_size <= desired_capacity <= max_size",
 )
@@ -89,12 +103,18 @@ def asg_sizes(block: Block, ctx: Context) -> Iterator[Issue]:
     low, high = ctx.number(block, "min_size"), ctx.number(block, "max_size")
     desired = ctx.number(block, "desired_capacity")
     if low is not None and high is not None and low > high:
-        yield Issue(block, f"min_size {fmt(low)} is greater than max_size {fmt(high)}",
-                    block.get("min_size"))
+        yield Issue(
+            block,
+            f"min_size {fmt(low)} is greater than max_size {fmt(high)}",
+            block.get("min_size"),
+        )
         return
     if desired is None:
         return
     if (low is not None and desired < low) or (high is not None and desired > high):
         bounds = f"{fmt(low) if low is not None else '?'}..{fmt(high) if high is not None else '?'}"
-        yield Issue(block, f"desired_capacity {fmt(desired)} is outside min..max {bounds}",
-                    block.get("desired_capacity"))
+        yield Issue(
+            block,
+            f"desired_capacity {fmt(desired)} is outside min..max {bounds}",
+            block.get("desired_capacity"),
+        )

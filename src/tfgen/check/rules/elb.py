@@ -24,50 +24,54 @@ LOAD_BALANCERS = ("aws_lb", "aws_alb")
 TARGET_GROUPS = ("aws_lb_target_group", "aws_alb_target_group")
 
 # Policies that still accept TLS 1.0 or 1.1.
-WEAK_POLICIES = frozenset({
-    "ELBSecurityPolicy-2015-05",
-    "ELBSecurityPolicy-2016-08",
-    "ELBSecurityPolicy-TLS-1-0-2015-04",
-    "ELBSecurityPolicy-TLS-1-1-2017-01",
-    "ELBSecurityPolicy-FS-2018-06",
-    "ELBSecurityPolicy-FS-1-1-2019-08",
-    "ELBSecurityPolicy-TLS13-1-0-2021-06",
-    "ELBSecurityPolicy-TLS13-1-1-2021-06",
-    "ELBSecurityPolicy-TLS13-1-0-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-0-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-1-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-0-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-1-FIPS-PQ-2025-09",
-})
-STRONG_POLICIES = frozenset({
-    "ELBSecurityPolicy-TLS13-1-2-2021-06",
-    "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
-    "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
-    "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
-    "ELBSecurityPolicy-TLS13-1-3-2021-06",
-    "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Ext2-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-FS-1-2-Res-2020-10",
-    "ELBSecurityPolicy-FS-1-2-Res-2019-08",
-    "ELBSecurityPolicy-FS-1-2-2019-08",
-    "ELBSecurityPolicy-TLS-1-2-2017-01",
-    "ELBSecurityPolicy-TLS-1-2-Ext-2018-06",
-})
+WEAK_POLICIES = frozenset(
+    {
+        "ELBSecurityPolicy-2015-05",
+        "ELBSecurityPolicy-2016-08",
+        "ELBSecurityPolicy-TLS-1-0-2015-04",
+        "ELBSecurityPolicy-TLS-1-1-2017-01",
+        "ELBSecurityPolicy-FS-2018-06",
+        "ELBSecurityPolicy-FS-1-1-2019-08",
+        "ELBSecurityPolicy-TLS13-1-0-2021-06",
+        "ELBSecurityPolicy-TLS13-1-1-2021-06",
+        "ELBSecurityPolicy-TLS13-1-0-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-0-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-1-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-0-FIPS-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-1-FIPS-PQ-2025-09",
+    }
+)
+STRONG_POLICIES = frozenset(
+    {
+        "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
+        "ELBSecurityPolicy-TLS13-1-3-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-2-Ext2-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-2023-04",
+        "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-PQ-2025-09",
+        "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-PQ-2025-09",
+        "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+        "ELBSecurityPolicy-FS-1-2-Res-2019-08",
+        "ELBSecurityPolicy-FS-1-2-2019-08",
+        "ELBSecurityPolicy-TLS-1-2-2017-01",
+        "ELBSecurityPolicy-TLS-1-2-Ext-2018-06",
+    }
+)
 KNOWN_POLICIES = WEAK_POLICIES | STRONG_POLICIES
 _NEWEST_KNOWN = (2025, 9)
 
@@ -79,8 +83,12 @@ def _possibly_newer_policy(name: str) -> bool:
 
 
 @resource_rule(
-    "AWS201", "Listener rule priority outside 1..50000", Severity.ERROR, RULE_DOC,
-    LISTENER_RULES, "use a priority between 1 and 50000",
+    "AWS201",
+    "Listener rule priority outside 1..50000",
+    Severity.ERROR,
+    RULE_DOC,
+    LISTENER_RULES,
+    "use a priority between 1 and 50000",
 )
 def listener_rule_priority_range(block: Block, ctx: Context) -> Iterator[Issue]:
     priority = ctx.number(block, "priority")
@@ -89,8 +97,12 @@ def listener_rule_priority_range(block: Block, ctx: Context) -> Iterator[Issue]:
 
 
 @module_rule(
-    "AWS202", "Two listener rules share a priority on the same listener", Severity.ERROR,
-    RULE_DOC, LISTENER_RULES, "give every rule of a listener a unique priority",
+    "AWS202",
+    "Two listener rules share a priority on the same listener",
+    Severity.ERROR,
+    RULE_DOC,
+    LISTENER_RULES,
+    "give every rule of a listener a unique priority",
 )
 def listener_rule_priority_clash(ctx: Context) -> Iterator[Issue]:
     seen: dict[tuple[str, float], Block] = {}
@@ -101,8 +113,12 @@ def listener_rule_priority_clash(ctx: Context) -> Iterator[Issue]:
                 continue
             first = seen.setdefault((listener.raw, priority), rule)
             if first is not rule:
-                yield Issue(rule, f"priority {fmt(priority)} is already used by {first.address} "
-                            f"on listener {listener.raw}", rule.get("priority"))
+                yield Issue(
+                    rule,
+                    f"priority {fmt(priority)} is already used by {first.address} "
+                    f"on listener {listener.raw}",
+                    rule.get("priority"),
+                )
 
 
 def _tls_protocol(ctx: Context, block: Block) -> str | None:
@@ -111,8 +127,12 @@ def _tls_protocol(ctx: Context, block: Block) -> str | None:
 
 
 @resource_rule(
-    "AWS203", "HTTPS or TLS listener without a certificate", Severity.ERROR, HTTPS_DOC,
-    LISTENERS, "set certificate_arn (an ACM certificate in the load balancer's region)",
+    "AWS203",
+    "HTTPS or TLS listener without a certificate",
+    Severity.ERROR,
+    HTTPS_DOC,
+    LISTENERS,
+    "set certificate_arn (an ACM certificate in the load balancer's region)",
 )
 def listener_certificate(block: Block, ctx: Context) -> Iterator[Issue]:
     protocol = _tls_protocol(ctx, block)
@@ -121,20 +141,30 @@ def listener_certificate(block: Block, ctx: Context) -> Iterator[Issue]:
 
 
 @resource_rule(
-    "AWS204", "Listener ssl_policy is not an Elastic Load Balancing security policy",
-    Severity.ERROR, POLICY_DOC, LISTENERS,
+    "AWS204",
+    "Listener ssl_policy is not an Elastic Load Balancing security policy",
+    Severity.ERROR,
+    POLICY_DOC,
+    LISTENERS,
     "use a predefined policy such as ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
 )
 def listener_unknown_policy(block: Block, ctx: Context) -> Iterator[Issue]:
     policy = ctx.string(block, "ssl_policy")
     if policy and policy not in KNOWN_POLICIES and not _possibly_newer_policy(policy):
-        yield Issue(block, f"ssl_policy {policy!r} is not a known ELB security policy",
-                    block.get("ssl_policy"))
+        yield Issue(
+            block,
+            f"ssl_policy {policy!r} is not a known ELB security policy",
+            block.get("ssl_policy"),
+        )
 
 
 @resource_rule(
-    "AWS205", "Listener TLS policy accepts TLS 1.0/1.1", Severity.WARNING, POLICY_DOC,
-    LISTENERS, "use a TLS 1.2+ policy with TLS 1.3, e.g. ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+    "AWS205",
+    "Listener TLS policy accepts TLS 1.0/1.1",
+    Severity.WARNING,
+    POLICY_DOC,
+    LISTENERS,
+    "use a TLS 1.2+ policy with TLS 1.3, e.g. ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
 )
 def listener_weak_policy(block: Block, ctx: Context) -> Iterator[Issue]:
     protocol = _tls_protocol(ctx, block)
@@ -142,12 +172,14 @@ def listener_weak_policy(block: Block, ctx: Context) -> Iterator[Issue]:
         return
     policy = ctx.string(block, "ssl_policy")
     if policy is None:
-        yield Issue(block, f"{protocol} listener without ssl_policy gets "
-                    "ELBSecurityPolicy-2016-08, which accepts TLS 1.0 and 1.1",
-                    block.get("protocol"))
+        yield Issue(
+            block,
+            f"{protocol} listener without ssl_policy gets "
+            "ELBSecurityPolicy-2016-08, which accepts TLS 1.0 and 1.1",
+            block.get("protocol"),
+        )
     elif policy in WEAK_POLICIES:
-        yield Issue(block, f"ssl_policy {policy!r} accepts TLS 1.0/1.1",
-                    block.get("ssl_policy"))
+        yield Issue(block, f"ssl_policy {policy!r} accepts TLS 1.0/1.1", block.get("ssl_policy"))
 
 
 def _name_problem(name: str, *, load_balancer: bool) -> str | None:
@@ -158,7 +190,7 @@ def _name_problem(name: str, *, load_balancer: bool) -> str | None:
     if name.startswith("-") or name.endswith("-"):
         return "must not begin or end with a hyphen"
     if load_balancer and name.lower().startswith("internal-"):
-        return "must not begin with \"internal-\""
+        return 'must not begin with "internal-"'
     return None
 
 
@@ -170,12 +202,16 @@ def _naming_issues(block: Block, ctx: Context, *, load_balancer: bool) -> Iterat
             yield Issue(block, f"name {name!r} {problem}", block.get("name"))
     prefix = ctx.string(block, "name_prefix")
     if prefix is not None and len(prefix) > 6:
-        yield Issue(block, f"name_prefix {prefix!r} is longer than 6 characters",
-                    block.get("name_prefix"))
+        yield Issue(
+            block, f"name_prefix {prefix!r} is longer than 6 characters", block.get("name_prefix")
+        )
 
 
 @resource_rule(
-    "AWS206", "Load balancer name or name_prefix that AWS rejects", Severity.ERROR, LB_NAME_DOC,
+    "AWS206",
+    "Load balancer name or name_prefix that AWS rejects",
+    Severity.ERROR,
+    LB_NAME_DOC,
     LOAD_BALANCERS,
     "use at most 32 letters, digits and hyphens, not starting with internal- (name_prefix: 6)",
 )
@@ -184,7 +220,10 @@ def load_balancer_name(block: Block, ctx: Context) -> Iterator[Issue]:
 
 
 @resource_rule(
-    "AWS207", "Target group name or name_prefix that AWS rejects", Severity.ERROR, TG_NAME_DOC,
+    "AWS207",
+    "Target group name or name_prefix that AWS rejects",
+    Severity.ERROR,
+    TG_NAME_DOC,
     TARGET_GROUPS,
     "use at most 32 letters, digits and hyphens, not starting or ending with a hyphen "
     "(name_prefix: 6)",
@@ -202,7 +241,10 @@ _HEALTH_BOUNDS = (
 
 
 @resource_rule(
-    "AWS208", "Target group health check setting outside its range", Severity.ERROR, HEALTH_DOC,
+    "AWS208",
+    "Target group health check setting outside its range",
+    Severity.ERROR,
+    HEALTH_DOC,
     TARGET_GROUPS,
     "interval 5-300 s, timeout 2-120 s, healthy/unhealthy thresholds 2-10",
 )
@@ -211,12 +253,20 @@ def target_group_health_bounds(block: Block, ctx: Context) -> Iterator[Issue]:
 
 
 @resource_rule(
-    "AWS209", "Health check timeout not shorter than its interval", Severity.ERROR, HEALTH_DOC,
-    TARGET_GROUPS, "make health_check.timeout smaller than health_check.interval",
+    "AWS209",
+    "Health check timeout not shorter than its interval",
+    Severity.ERROR,
+    HEALTH_DOC,
+    TARGET_GROUPS,
+    "make health_check.timeout smaller than health_check.interval",
 )
 def target_group_timeout_interval(block: Block, ctx: Context) -> Iterator[Issue]:
     for check in nested(block, ["health_check"]):
         timeout, interval = ctx.number(check, "timeout"), ctx.number(check, "interval")
         if timeout is not None and interval is not None and timeout >= interval:
-            yield Issue(block, f"health check timeout {fmt(timeout)}s is not shorter than the "
-                        f"interval {fmt(interval)}s", check.get("timeout"))
+            yield Issue(
+                block,
+                f"health check timeout {fmt(timeout)}s is not shorter than the "
+                f"interval {fmt(interval)}s",
+                check.get("timeout"),
+            )

@@ -81,15 +81,22 @@ def _register(rule: Rule) -> None:
     _REGISTRY[rule.meta.code] = rule
 
 
-def _meta(fn: Callable[..., Any], code: str, title: str, severity: Severity, doc_url: str,
-          resources: tuple[str, ...], hint: str) -> RuleMeta:
+def _meta(
+    fn: Callable[..., Any],
+    code: str,
+    title: str,
+    severity: Severity,
+    doc_url: str,
+    resources: tuple[str, ...],
+    hint: str,
+) -> RuleMeta:
     service = fn.__module__.rsplit(".", 1)[-1].rstrip("_")
     return RuleMeta(code, title, severity, doc_url, resources, hint, service)
 
 
-def resource_rule(code: str, title: str, severity: Severity, doc_url: str,
-                  resources: tuple[str, ...], hint: str) -> Callable[[ResourceCheck],
-                                                                     ResourceCheck]:
+def resource_rule(
+    code: str, title: str, severity: Severity, doc_url: str, resources: tuple[str, ...], hint: str
+) -> Callable[[ResourceCheck], ResourceCheck]:
     """Register a check called with every block of ``resources`` (``data.x`` for data)."""
 
     def decorate(fn: ResourceCheck) -> ResourceCheck:
@@ -100,8 +107,9 @@ def resource_rule(code: str, title: str, severity: Severity, doc_url: str,
     return decorate
 
 
-def module_rule(code: str, title: str, severity: Severity, doc_url: str,
-                resources: tuple[str, ...], hint: str) -> Callable[[ModuleCheck], ModuleCheck]:
+def module_rule(
+    code: str, title: str, severity: Severity, doc_url: str, resources: tuple[str, ...], hint: str
+) -> Callable[[ModuleCheck], ModuleCheck]:
     """Register a check called once per module (for cross-resource rules)."""
 
     def decorate(fn: ModuleCheck) -> ModuleCheck:
@@ -122,8 +130,9 @@ def registered_rules() -> list[Rule]:
 
 _MAX_LOCAL_DEPTH = 8
 _LOCAL_RE = re.compile(r"local\.[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*|\[\d+\]|\[\"[^\"]*\"\])*")
-_NOT_RESOURCES = frozenset({"var", "local", "module", "each", "count", "self", "path",
-                            "terraform", "ephemeral"})
+_NOT_RESOURCES = frozenset(
+    {"var", "local", "module", "each", "count", "self", "path", "terraform", "ephemeral"}
+)
 
 
 @dataclass
@@ -190,7 +199,7 @@ class Context:
         ref = value.traversal()
         if ref is None or not ref.startswith("local.") or depth > _MAX_LOCAL_DEPTH:
             return value
-        name, *path = re.split(r"\.|\[", ref[len("local."):])
+        name, *path = re.split(r"\.|\[", ref[len("local.") :])
         local = self._locals.get(name)
         if local is None:
             return value
@@ -306,8 +315,9 @@ def _issues(rule: Rule, ctx: Context) -> Iterator[Issue]:
 
 def _finding(meta: RuleMeta, issue: Issue) -> Finding:
     target = issue.at if issue.at is not None else issue.resource
-    location = HclLocation(issue.resource.filename, target.line, target.column,
-                           issue.resource.address)
+    location = HclLocation(
+        issue.resource.filename, target.line, target.column, issue.resource.address
+    )
     return Finding(
         layer=LAYER,
         severity=issue.severity or meta.severity,

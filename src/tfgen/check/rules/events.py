@@ -27,19 +27,28 @@ _SCHEDULE_BOUNDS = (
 
 
 @resource_rule(
-    "AWS320", "EventBridge retry policy outside its limits", Severity.ERROR, RETRY_DOC,
+    "AWS320",
+    "EventBridge retry policy outside its limits",
+    Severity.ERROR,
+    RETRY_DOC,
     ("aws_cloudwatch_event_target", "aws_scheduler_schedule"),
     "maximum_event_age_in_seconds 60-86400, maximum_retry_attempts 0-185",
 )
 def retry_policy_bounds(block: Block, ctx: Context) -> Iterator[Issue]:
-    bounds = _SCHEDULE_BOUNDS if block.resource_type == "aws_scheduler_schedule" else (
-        _TARGET_BOUNDS)
+    bounds = (
+        _SCHEDULE_BOUNDS if block.resource_type == "aws_scheduler_schedule" else (_TARGET_BOUNDS)
+    )
     yield from bound_issues(block, ctx, bounds)
 
 
 # Targets EventBridge can only invoke with a role (PutTargets: "RoleArn is required").
-_ROLE_TARGET_TYPES = ("aws_sfn_state_machine", "aws_kinesis_stream", "aws_codebuild_project",
-                      "aws_codepipeline", "aws_batch_job_queue")
+_ROLE_TARGET_TYPES = (
+    "aws_sfn_state_machine",
+    "aws_kinesis_stream",
+    "aws_codebuild_project",
+    "aws_codepipeline",
+    "aws_batch_job_queue",
+)
 _ROLE_ARN_RE = re.compile(r"arn:aws[\w-]*:(states|kinesis|codebuild|codepipeline|batch|ecs):")
 _ROLE_BLOCKS = ("ecs_target", "batch_target")
 
@@ -58,7 +67,10 @@ def _needs_role(ctx: Context, block: Block) -> str | None:
 
 
 @resource_rule(
-    "AWS321", "EventBridge target that needs role_arn has none", Severity.ERROR, TARGET_DOC,
+    "AWS321",
+    "EventBridge target that needs role_arn has none",
+    Severity.ERROR,
+    TARGET_DOC,
     ("aws_cloudwatch_event_target",),
     "set role_arn to a role EventBridge can assume (events.amazonaws.com) with permission to "
     "invoke the target",
@@ -68,14 +80,20 @@ def target_role(block: Block, ctx: Context) -> Iterator[Issue]:
         return
     target = _needs_role(ctx, block)
     if target is not None:
-        yield Issue(block, f"target {target} requires role_arn; PutTargets fails without it",
-                    block.get("arn"))
+        yield Issue(
+            block,
+            f"target {target} requires role_arn; PutTargets fails without it",
+            block.get("arn"),
+        )
 
 
 @resource_rule(
-    "AWS322", "EventBridge target is a FIFO queue but has no message group id", Severity.ERROR,
-    SQS_PARAMS_DOC, ("aws_cloudwatch_event_target",),
-    "add sqs_target { message_group_id = \"...\" } for FIFO queue targets",
+    "AWS322",
+    "EventBridge target is a FIFO queue but has no message group id",
+    Severity.ERROR,
+    SQS_PARAMS_DOC,
+    ("aws_cloudwatch_event_target",),
+    'add sqs_target { message_group_id = "..." } for FIFO queue targets',
 )
 def fifo_queue_target(block: Block, ctx: Context) -> Iterator[Issue]:
     queue = ctx.referenced(ctx.value(block, "arn"), "aws_sqs_queue")
@@ -83,5 +101,8 @@ def fifo_queue_target(block: Block, ctx: Context) -> Iterator[Issue]:
         return
     has_group = any(t.get("message_group_id") is not None for t in block.children("sqs_target"))
     if not has_group and not block.has_dynamic("sqs_target"):
-        yield Issue(block, f"FIFO queue {queue.address} is a target without "
-                    "sqs_target.message_group_id", block.get("arn"))
+        yield Issue(
+            block,
+            f"FIFO queue {queue.address} is a target without sqs_target.message_group_id",
+            block.get("arn"),
+        )

@@ -61,8 +61,9 @@ class Document:
     statements: list[Statement]
 
 
-def _json_statements(resource: Block, attr: Attribute, doc: dict[str, Any],
-                     resource_policy: bool) -> list[Statement]:
+def _json_statements(
+    resource: Block, attr: Attribute, doc: dict[str, Any], resource_policy: bool
+) -> list[Statement]:
     raw = doc.get("Statement")
     statements = raw if isinstance(raw, list) else [raw]
     found = []
@@ -70,12 +71,18 @@ def _json_statements(resource: Block, attr: Attribute, doc: dict[str, Any],
         if not isinstance(item, dict):
             continue
         principal = item.get("Principal")
-        found.append(Statement(
-            resource, attr, item.get("Effect"),
-            as_list(item.get("Action")) if "Action" in item else None,
-            as_list(item.get("Resource")) if "Resource" in item else None,
-            _principal_ids(principal) if principal is not None else None,
-            bool(item.get("Condition")), resource_policy))
+        found.append(
+            Statement(
+                resource,
+                attr,
+                item.get("Effect"),
+                as_list(item.get("Action")) if "Action" in item else None,
+                as_list(item.get("Resource")) if "Resource" in item else None,
+                _principal_ids(principal) if principal is not None else None,
+                bool(item.get("Condition")),
+                resource_policy,
+            )
+        )
     return found
 
 
@@ -125,12 +132,18 @@ def _data_documents(ctx: Context) -> Iterator[Document]:
         for statement in data.children("statement"):
             effect_attr = statement.get("effect")
             effect = ctx.string(statement, "effect") if effect_attr else "Allow"
-            statements.append(Statement(
-                data, statement, effect if effect is not None else Unknown("effect"),
-                _block_list(ctx, statement, "actions"), _block_list(ctx, statement, "resources"),
-                _data_principals(ctx, statement),
-                bool(statement.children("condition")) or statement.has_dynamic("condition"),
-                bool(statement.children("principals"))))
+            statements.append(
+                Statement(
+                    data,
+                    statement,
+                    effect if effect is not None else Unknown("effect"),
+                    _block_list(ctx, statement, "actions"),
+                    _block_list(ctx, statement, "resources"),
+                    _data_principals(ctx, statement),
+                    bool(statement.children("condition")) or statement.has_dynamic("condition"),
+                    bool(statement.children("principals")),
+                )
+            )
         version = ctx.string(data, "version") if data.get("version") else None
         yield Document(data, data.get("version") or data, version, statements)
 
@@ -141,8 +154,12 @@ def documents(ctx: Context) -> Iterator[Document]:
 
 
 @module_rule(
-    "AWS410", "Policy allows every action on every resource", Severity.WARNING, LEAST_DOC,
-    RESOURCES, "list the actions and resources the principal needs (least privilege)",
+    "AWS410",
+    "Policy allows every action on every resource",
+    Severity.WARNING,
+    LEAST_DOC,
+    RESOURCES,
+    "list the actions and resources the principal needs (least privilege)",
 )
 def admin_statement(ctx: Context) -> Iterator[Issue]:
     for doc in documents(ctx):
@@ -150,23 +167,33 @@ def admin_statement(ctx: Context) -> Iterator[Issue]:
             if st.resource_policy or st.effect != "Allow":
                 continue
             if any(a in ("*", "*:*") for a in st.actions or []) and "*" in (st.resources or []):
-                yield Issue(st.resource, "statement allows Action \"*\" on Resource \"*\"", st.at)
+                yield Issue(st.resource, 'statement allows Action "*" on Resource "*"', st.at)
 
 
 @module_rule(
-    "AWS411", "Policy Version is not 2012-10-17", Severity.ERROR, VERSION_DOC, RESOURCES,
-    "use Version = \"2012-10-17\" (a date, not the day you wrote the policy)",
+    "AWS411",
+    "Policy Version is not 2012-10-17",
+    Severity.ERROR,
+    VERSION_DOC,
+    RESOURCES,
+    'use Version = "2012-10-17" (a date, not the day you wrote the policy)',
 )
 def policy_version(ctx: Context) -> Iterator[Issue]:
     for doc in documents(ctx):
         if isinstance(doc.version, str) and doc.version not in ("2012-10-17", "2008-10-17"):
-            yield Issue(doc.resource, f"policy Version {doc.version!r} is not a policy language "
-                        "version", doc.at)
+            yield Issue(
+                doc.resource,
+                f"policy Version {doc.version!r} is not a policy language version",
+                doc.at,
+            )
 
 
 @module_rule(
-    "AWS412", "Resource policy grants access to any principal without a condition",
-    Severity.WARNING, PRINCIPAL_DOC, RESOURCES,
+    "AWS412",
+    "Resource policy grants access to any principal without a condition",
+    Severity.WARNING,
+    PRINCIPAL_DOC,
+    RESOURCES,
     "name the principals, or restrict the statement with a Condition "
     "(aws:SourceArn, aws:PrincipalOrgID, ...)",
 )
@@ -174,13 +201,18 @@ def public_principal(ctx: Context) -> Iterator[Issue]:
     for doc in documents(ctx):
         for st in doc.statements:
             if st.effect == "Allow" and "*" in (st.principals or []) and not st.has_condition:
-                yield Issue(st.resource, "statement allows Principal \"*\" without a Condition",
-                            st.at)
+                yield Issue(
+                    st.resource, 'statement allows Principal "*" without a Condition', st.at
+                )
 
 
 @module_rule(
-    "AWS413", "Policy statement Effect is neither Allow nor Deny", Severity.ERROR, EFFECT_DOC,
-    RESOURCES, "Effect must be exactly \"Allow\" or \"Deny\" (case-sensitive)",
+    "AWS413",
+    "Policy statement Effect is neither Allow nor Deny",
+    Severity.ERROR,
+    EFFECT_DOC,
+    RESOURCES,
+    'Effect must be exactly "Allow" or "Deny" (case-sensitive)',
 )
 def statement_effect(ctx: Context) -> Iterator[Issue]:
     for doc in documents(ctx):

@@ -20,8 +20,11 @@ _FUNCTION_BOUNDS = (
 
 
 @resource_rule(
-    "AWS310", "Lambda timeout, memory or ephemeral storage outside Lambda's limits",
-    Severity.ERROR, LIMITS_DOC, ("aws_lambda_function",),
+    "AWS310",
+    "Lambda timeout, memory or ephemeral storage outside Lambda's limits",
+    Severity.ERROR,
+    LIMITS_DOC,
+    ("aws_lambda_function",),
     "timeout 1-900 s, memory_size 128-10240 MB, ephemeral_storage 512-10240 MB",
 )
 def lambda_bounds(block: Block, ctx: Context) -> Iterator[Issue]:
@@ -29,7 +32,10 @@ def lambda_bounds(block: Block, ctx: Context) -> Iterator[Issue]:
 
 
 @resource_rule(
-    "AWS311", "SQS event source mapping batch size that Lambda rejects", Severity.ERROR, ESM_DOC,
+    "AWS311",
+    "SQS event source mapping batch size that Lambda rejects",
+    Severity.ERROR,
+    ESM_DOC,
     ("aws_lambda_event_source_mapping",),
     "FIFO queues allow at most 10; above 10 on a standard queue set "
     "maximum_batching_window_in_seconds >= 1 (and at most 10000)",
@@ -41,12 +47,20 @@ def sqs_batch_size(block: Block, ctx: Context) -> Iterator[Issue]:
         return
     attr = block.get("batch_size")
     if ctx.boolean(queue, "fifo_queue"):
-        yield Issue(block, f"batch_size {fmt(size)} is above 10, the maximum for FIFO queue "
-                    f"{queue.address}", attr)
+        yield Issue(
+            block,
+            f"batch_size {fmt(size)} is above 10, the maximum for FIFO queue {queue.address}",
+            attr,
+        )
     elif size > 10000:
         yield Issue(block, f"batch_size {fmt(size)} is above 10000, the SQS maximum", attr)
     elif block.get("maximum_batching_window_in_seconds") is None or (
-            (window := ctx.number(block, "maximum_batching_window_in_seconds")) is not None
-            and window < 1):
-        yield Issue(block, f"batch_size {fmt(size)} above 10 needs "
-                    "maximum_batching_window_in_seconds of at least 1", attr)
+        (window := ctx.number(block, "maximum_batching_window_in_seconds")) is not None
+        and window < 1
+    ):
+        yield Issue(
+            block,
+            f"batch_size {fmt(size)} above 10 needs "
+            "maximum_batching_window_in_seconds of at least 1",
+            attr,
+        )

@@ -19,13 +19,39 @@ NAME_DOC = (
 )
 
 # 0 is Terraform's "never expire" (no retention policy).
-RETENTION_DAYS = (0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
-                  2192, 2557, 2922, 3288, 3653)
+RETENTION_DAYS = (
+    0,
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
 
 
 @resource_rule(
-    "AWS630", "Log group retention_in_days is not a value CloudWatch Logs accepts",
-    Severity.ERROR, RETENTION_DOC, ("aws_cloudwatch_log_group",),
+    "AWS630",
+    "Log group retention_in_days is not a value CloudWatch Logs accepts",
+    Severity.ERROR,
+    RETENTION_DOC,
+    ("aws_cloudwatch_log_group",),
     "use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, "
     "2192, 2557, 2922, 3288, 3653 (or 0 for never)",
 )
@@ -33,21 +59,30 @@ def retention(block: Block, ctx: Context) -> Iterator[Issue]:
     days = ctx.number(block, "retention_in_days")
     if days is not None and days not in RETENTION_DAYS:
         nearest = min(RETENTION_DAYS[1:], key=lambda d: abs(d - days))
-        yield Issue(block, f"retention_in_days = {fmt(days)} is not an allowed value "
-                    f"(nearest: {nearest})", block.get("retention_in_days"))
+        yield Issue(
+            block,
+            f"retention_in_days = {fmt(days)} is not an allowed value (nearest: {nearest})",
+            block.get("retention_in_days"),
+        )
 
 
 _NAME_RE = re.compile(r"[.\-_/#A-Za-z0-9]{1,512}")
 
 
 @resource_rule(
-    "AWS631", "Log group name CloudWatch Logs rejects", Severity.ERROR, NAME_DOC,
+    "AWS631",
+    "Log group name CloudWatch Logs rejects",
+    Severity.ERROR,
+    NAME_DOC,
     ("aws_cloudwatch_log_group",),
     "use 1-512 characters from a-z, A-Z, 0-9, '_', '-', '/', '.', '#'",
 )
 def log_group_name(block: Block, ctx: Context) -> Iterator[Issue]:
     name = ctx.string(block, "name")
     if name is not None and not _NAME_RE.fullmatch(name):
-        problem = "is longer than 512 characters" if len(name) > 512 else (
-            "contains characters outside [a-zA-Z0-9_-/.#]")
+        problem = (
+            "is longer than 512 characters"
+            if len(name) > 512
+            else ("contains characters outside [a-zA-Z0-9_-/.#]")
+        )
         yield Issue(block, f"log group name {name!r} {problem}", block.get("name"))

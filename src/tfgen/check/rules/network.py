@@ -15,8 +15,7 @@ VPC_DOC = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html
 SUBNET_DOC = "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html"
 SG_DOC = "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html"
 CNAME_DOC = (
-    "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html"
-    "#CNAMEFormat"
+    "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html#CNAMEFormat"
 )
 RRSET_DOC = "https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html"
 
@@ -25,8 +24,12 @@ _CIDR_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "aws_vpc": ("cidr_block",),
     "aws_subnet": ("cidr_block",),
     "aws_vpc_ipv4_cidr_block_association": ("cidr_block",),
-    "aws_security_group": ("ingress.cidr_blocks", "ingress.ipv6_cidr_blocks",
-                           "egress.cidr_blocks", "egress.ipv6_cidr_blocks"),
+    "aws_security_group": (
+        "ingress.cidr_blocks",
+        "ingress.ipv6_cidr_blocks",
+        "egress.cidr_blocks",
+        "egress.ipv6_cidr_blocks",
+    ),
     "aws_security_group_rule": ("cidr_blocks", "ipv6_cidr_blocks"),
     "aws_vpc_security_group_ingress_rule": ("cidr_ipv4", "cidr_ipv6"),
     "aws_vpc_security_group_egress_rule": ("cidr_ipv4", "cidr_ipv6"),
@@ -46,7 +49,11 @@ def _cidr_attributes(block: Block, path: str) -> Iterator[tuple[Block, Attribute
 
 
 @resource_rule(
-    "AWS401", "Malformed CIDR block", Severity.ERROR, VPC_DOC, tuple(_CIDR_ATTRIBUTES),
+    "AWS401",
+    "Malformed CIDR block",
+    Severity.ERROR,
+    VPC_DOC,
+    tuple(_CIDR_ATTRIBUTES),
     "write a network address with a prefix length, e.g. 10.0.1.0/24",
 )
 def invalid_cidr(block: Block, ctx: Context) -> Iterator[Issue]:
@@ -57,8 +64,12 @@ def invalid_cidr(block: Block, ctx: Context) -> Iterator[Issue]:
                 if parse_network(text, strict=False) is None or "/" not in text:
                     yield Issue(block, f"{attr.name} {text!r} is not a valid CIDR block", attr)
                 elif strict and parse_network(text) is None:
-                    yield Issue(block, f"{attr.name} {text!r} has host bits set; use "
-                                f"{parse_network(text, strict=False)}", attr)
+                    yield Issue(
+                        block,
+                        f"{attr.name} {text!r} has host bits set; use "
+                        f"{parse_network(text, strict=False)}",
+                        attr,
+                    )
 
 
 def _ipv4_cidr(ctx: Context, block: Block) -> ipaddress.IPv4Network | None:
@@ -68,15 +79,21 @@ def _ipv4_cidr(ctx: Context, block: Block) -> ipaddress.IPv4Network | None:
 
 
 @resource_rule(
-    "AWS402", "VPC or subnet CIDR size outside /16../28", Severity.ERROR, SUBNET_DOC,
+    "AWS402",
+    "VPC or subnet CIDR size outside /16../28",
+    Severity.ERROR,
+    SUBNET_DOC,
     ("aws_vpc", "aws_subnet", "aws_vpc_ipv4_cidr_block_association"),
     "IPv4 VPC and subnet CIDR blocks must be between /16 and /28",
 )
 def cidr_size(block: Block, ctx: Context) -> Iterator[Issue]:
     network = _ipv4_cidr(ctx, block)
     if network is not None and not 16 <= network.prefixlen <= 28:
-        yield Issue(block, f"cidr_block {network} is /{network.prefixlen}; AWS allows /16 to "
-                    "/28", block.get("cidr_block"))
+        yield Issue(
+            block,
+            f"cidr_block {network} is /{network.prefixlen}; AWS allows /16 to /28",
+            block.get("cidr_block"),
+        )
 
 
 def _subnets_by_vpc(ctx: Context) -> dict[str, list[tuple[Block, ipaddress.IPv4Network]]]:
@@ -90,16 +107,23 @@ def _subnets_by_vpc(ctx: Context) -> dict[str, list[tuple[Block, ipaddress.IPv4N
 
 
 @module_rule(
-    "AWS403", "Subnets of one VPC with overlapping CIDR blocks", Severity.ERROR, SUBNET_DOC,
-    ("aws_subnet",), "give every subnet of a VPC its own, non-overlapping CIDR block",
+    "AWS403",
+    "Subnets of one VPC with overlapping CIDR blocks",
+    Severity.ERROR,
+    SUBNET_DOC,
+    ("aws_subnet",),
+    "give every subnet of a VPC its own, non-overlapping CIDR block",
 )
 def overlapping_subnets(ctx: Context) -> Iterator[Issue]:
     for subnets in _subnets_by_vpc(ctx).values():
         for index, (subnet, network) in enumerate(subnets):
             for other, other_network in subnets[:index]:
                 if network.overlaps(other_network):
-                    yield Issue(subnet, f"cidr_block {network} overlaps {other_network} of "
-                                f"{other.address}", subnet.get("cidr_block"))
+                    yield Issue(
+                        subnet,
+                        f"cidr_block {network} overlaps {other_network} of {other.address}",
+                        subnet.get("cidr_block"),
+                    )
                     break
 
 
@@ -119,8 +143,12 @@ def _vpc_networks(ctx: Context, vpc: Block) -> list[Network] | None:
 
 
 @module_rule(
-    "AWS404", "Subnet CIDR outside its VPC's CIDR blocks", Severity.ERROR, SUBNET_DOC,
-    ("aws_subnet", "aws_vpc"), "pick a subnet CIDR inside the VPC's CIDR block",
+    "AWS404",
+    "Subnet CIDR outside its VPC's CIDR blocks",
+    Severity.ERROR,
+    SUBNET_DOC,
+    ("aws_subnet", "aws_vpc"),
+    "pick a subnet CIDR inside the VPC's CIDR block",
 )
 def subnet_outside_vpc(ctx: Context) -> Iterator[Issue]:
     for subnet in ctx.blocks("aws_subnet"):
@@ -131,8 +159,11 @@ def subnet_outside_vpc(ctx: Context) -> Iterator[Issue]:
             continue
         if not any(network.subnet_of(n) for n in networks if isinstance(n, ipaddress.IPv4Network)):
             shown = ", ".join(str(n) for n in networks)
-            yield Issue(subnet, f"cidr_block {network} is not inside {vpc.address} ({shown})",
-                        subnet.get("cidr_block"))
+            yield Issue(
+                subnet,
+                f"cidr_block {network} is not inside {vpc.address} ({shown})",
+                subnet.get("cidr_block"),
+            )
 
 
 # --------------------------------------------------------------------------------------
@@ -140,11 +171,29 @@ def subnet_outside_vpc(ctx: Context) -> Iterator[Issue]:
 # --------------------------------------------------------------------------------------
 
 SENSITIVE_TCP = {
-    21: "FTP", 22: "SSH", 23: "Telnet", 135: "MS RPC", 139: "NetBIOS", 445: "SMB",
-    1433: "SQL Server", 1521: "Oracle", 2049: "NFS", 2375: "Docker", 2376: "Docker TLS",
-    3306: "MySQL", 3389: "RDP", 5432: "PostgreSQL", 5601: "Kibana", 5984: "CouchDB",
-    6379: "Redis", 8086: "InfluxDB", 9042: "Cassandra", 9200: "Elasticsearch",
-    9300: "Elasticsearch", 11211: "Memcached", 27017: "MongoDB",
+    21: "FTP",
+    22: "SSH",
+    23: "Telnet",
+    135: "MS RPC",
+    139: "NetBIOS",
+    445: "SMB",
+    1433: "SQL Server",
+    1521: "Oracle",
+    2049: "NFS",
+    2375: "Docker",
+    2376: "Docker TLS",
+    3306: "MySQL",
+    3389: "RDP",
+    5432: "PostgreSQL",
+    5601: "Kibana",
+    5984: "CouchDB",
+    6379: "Redis",
+    8086: "InfluxDB",
+    9042: "Cassandra",
+    9200: "Elasticsearch",
+    9300: "Elasticsearch",
+    11211: "Memcached",
+    27017: "MongoDB",
 }
 SENSITIVE_UDP = {161: "SNMP", 11211: "Memcached"}
 _ALL = ("-1", "all")
@@ -170,8 +219,9 @@ def _world_attr(ctx: Context, holder: Block, names: tuple[str, ...]) -> Attribut
     return None
 
 
-def _ingress(ctx: Context, resource: Block, holder: Block, protocol_attr: str,
-             cidrs: tuple[str, ...]) -> _Ingress | None:
+def _ingress(
+    ctx: Context, resource: Block, holder: Block, protocol_attr: str, cidrs: tuple[str, ...]
+) -> _Ingress | None:
     world = _world_attr(ctx, holder, cidrs)
     protocol = ctx.string(holder, protocol_attr)
     if world is None or protocol is None:
@@ -204,38 +254,47 @@ def _all_ports(ingress: _Ingress) -> bool:
 
 
 def _sensitive(ingress: _Ingress) -> list[str]:
-    table = SENSITIVE_TCP if ingress.protocol in _TCP else (
-        SENSITIVE_UDP if ingress.protocol in _UDP else {})
+    table = (
+        SENSITIVE_TCP
+        if ingress.protocol in _TCP
+        else (SENSITIVE_UDP if ingress.protocol in _UDP else {})
+    )
     if ingress.low is None or ingress.high is None:
         return []
-    return [f"{port} ({name})" for port, name in table.items()
-            if ingress.low <= port <= ingress.high]
+    return [
+        f"{port} ({name})" for port, name in table.items() if ingress.low <= port <= ingress.high
+    ]
 
 
 @module_rule(
-    "AWS405", "Security group opens a database/admin port to the internet", Severity.WARNING,
-    SG_DOC, ("aws_security_group", "aws_security_group_rule",
-             "aws_vpc_security_group_ingress_rule"),
+    "AWS405",
+    "Security group opens a database/admin port to the internet",
+    Severity.WARNING,
+    SG_DOC,
+    ("aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule"),
     "allow the port only from known CIDRs or other security groups (use SSM instead of SSH)",
 )
 def sensitive_port_open(ctx: Context) -> Iterator[Issue]:
     for ingress in _world_ingresses(ctx):
         ports = _sensitive(ingress)
         if ports and not _all_ports(ingress):
-            yield Issue(ingress.resource, f"ingress from the internet to {', '.join(ports)}",
-                        ingress.world)
+            yield Issue(
+                ingress.resource, f"ingress from the internet to {', '.join(ports)}", ingress.world
+            )
 
 
 @module_rule(
-    "AWS406", "Security group opens all ports to the internet", Severity.WARNING, SG_DOC,
+    "AWS406",
+    "Security group opens all ports to the internet",
+    Severity.WARNING,
+    SG_DOC,
     ("aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule"),
     "open only the ports the service listens on",
 )
 def all_ports_open(ctx: Context) -> Iterator[Issue]:
     for ingress in _world_ingresses(ctx):
         if _all_ports(ingress):
-            yield Issue(ingress.resource, "ingress from the internet on all ports",
-                        ingress.world)
+            yield Issue(ingress.resource, "ingress from the internet on all ports", ingress.world)
 
 
 # --------------------------------------------------------------------------------------
@@ -248,8 +307,12 @@ def _is_alias(record: Block) -> bool:
 
 
 @resource_rule(
-    "AWS420", "CNAME record with more than one value", Severity.ERROR, CNAME_DOC,
-    ("aws_route53_record",), "a CNAME record holds exactly one domain name",
+    "AWS420",
+    "CNAME record with more than one value",
+    Severity.ERROR,
+    CNAME_DOC,
+    ("aws_route53_record",),
+    "a CNAME record holds exactly one domain name",
 )
 def cname_single_value(block: Block, ctx: Context) -> Iterator[Issue]:
     value = ctx.value(block, "records")
@@ -259,8 +322,12 @@ def cname_single_value(block: Block, ctx: Context) -> Iterator[Issue]:
 
 
 @resource_rule(
-    "AWS421", "Non-alias Route 53 record without ttl", Severity.ERROR, RRSET_DOC,
-    ("aws_route53_record",), "set ttl (seconds) on records that are not aliases",
+    "AWS421",
+    "Non-alias Route 53 record without ttl",
+    Severity.ERROR,
+    RRSET_DOC,
+    ("aws_route53_record",),
+    "set ttl (seconds) on records that are not aliases",
 )
 def record_ttl(block: Block, ctx: Context) -> Iterator[Issue]:
     if not _is_alias(block) and block.get("ttl") is None and block.get("records") is not None:

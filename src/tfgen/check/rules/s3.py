@@ -31,16 +31,24 @@ def _ip_like(name: str) -> bool:
 
 _NAME_CHECKS: tuple[tuple[Callable[[str], bool], str], ...] = (
     (lambda n: not 3 <= len(n) <= 63, "must be 3-63 characters long"),
-    (lambda n: not re.fullmatch(r"[a-z0-9.-]+", n),
-     "may contain only lowercase letters, digits, dots and hyphens"),
-    (lambda n: not (n[0].isalnum() and n[-1].isalnum()),
-     "must begin and end with a letter or digit"),
+    (
+        lambda n: not re.fullmatch(r"[a-z0-9.-]+", n),
+        "may contain only lowercase letters, digits, dots and hyphens",
+    ),
+    (
+        lambda n: not (n[0].isalnum() and n[-1].isalnum()),
+        "must begin and end with a letter or digit",
+    ),
     (lambda n: ".." in n, "must not contain two adjacent periods"),
     (_ip_like, "must not be formatted as an IP address"),
-    (lambda n: n.startswith(_RESERVED_PREFIXES),
-     "must not start with a reserved prefix (xn--, sthree-, amzn-s3-demo-)"),
-    (lambda n: n.endswith(_RESERVED_SUFFIXES),
-     "must not end with a reserved suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)"),
+    (
+        lambda n: n.startswith(_RESERVED_PREFIXES),
+        "must not start with a reserved prefix (xn--, sthree-, amzn-s3-demo-)",
+    ),
+    (
+        lambda n: n.endswith(_RESERVED_SUFFIXES),
+        "must not end with a reserved suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)",
+    ),
 )
 
 
@@ -53,7 +61,11 @@ def bucket_name_problem(name: str) -> str | None:
 
 
 @resource_rule(
-    "AWS601", "S3 bucket name that S3 rejects", Severity.ERROR, NAMING_DOC, ("aws_s3_bucket",),
+    "AWS601",
+    "S3 bucket name that S3 rejects",
+    Severity.ERROR,
+    NAMING_DOC,
+    ("aws_s3_bucket",),
     "3-63 lowercase letters, digits, dots and hyphens; start and end with a letter or digit",
 )
 def bucket_name(block: Block, ctx: Context) -> Iterator[Issue]:
@@ -63,24 +75,33 @@ def bucket_name(block: Block, ctx: Context) -> Iterator[Issue]:
         yield Issue(block, f"bucket name {name!r} {problem}", block.get("bucket"))
     prefix = ctx.string(block, "bucket_prefix")
     if prefix is not None and (len(prefix) > 37 or not re.fullmatch(r"[a-z0-9.-]*", prefix)):
-        yield Issue(block, f"bucket_prefix {prefix!r} must be at most 37 lowercase letters, "
-                    "digits, dots and hyphens", block.get("bucket_prefix"))
+        yield Issue(
+            block,
+            f"bucket_prefix {prefix!r} must be at most 37 lowercase letters, "
+            "digits, dots and hyphens",
+            block.get("bucket_prefix"),
+        )
 
 
 _IA_CLASSES = ("STANDARD_IA", "ONEZONE_IA")
 
 
 def _lifecycle_rules(block: Block) -> list[Block]:
-    name = "rule" if block.resource_type == "aws_s3_bucket_lifecycle_configuration" else (
-        "lifecycle_rule")
+    name = (
+        "rule"
+        if block.resource_type == "aws_s3_bucket_lifecycle_configuration"
+        else ("lifecycle_rule")
+    )
     return block.children(name)
 
 
-def _transitions(ctx: Context, rule: Block, kind: str) -> list[tuple[float, str | None,
-                                                                     Attribute]]:
+def _transitions(ctx: Context, rule: Block, kind: str) -> list[tuple[float, str | None, Attribute]]:
     """(days, storage class, days attribute) for current or noncurrent transitions."""
-    block_name, days_name = (("transition", "days") if kind == "current"
-                             else ("noncurrent_version_transition", "noncurrent_days"))
+    block_name, days_name = (
+        ("transition", "days")
+        if kind == "current"
+        else ("noncurrent_version_transition", "noncurrent_days")
+    )
     found = []
     for transition in rule.children(block_name):
         name = days_name if transition.get(days_name) is not None else "days"
@@ -91,8 +112,11 @@ def _transitions(ctx: Context, rule: Block, kind: str) -> list[tuple[float, str 
 
 
 @resource_rule(
-    "AWS602", "Lifecycle transition to an IA storage class before 30 days", Severity.ERROR,
-    TRANSITION_DOC, ("aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket"),
+    "AWS602",
+    "Lifecycle transition to an IA storage class before 30 days",
+    Severity.ERROR,
+    TRANSITION_DOC,
+    ("aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket"),
     "objects must stay at least 30 days before moving to STANDARD_IA or ONEZONE_IA",
 )
 def ia_transition_days(block: Block, ctx: Context) -> Iterator[Issue]:
@@ -100,13 +124,19 @@ def ia_transition_days(block: Block, ctx: Context) -> Iterator[Issue]:
         for kind in ("current", "noncurrent"):
             for days, storage, attr in _transitions(ctx, rule, kind):
                 if storage in _IA_CLASSES and days < 30:
-                    yield Issue(block, f"{kind} transition to {storage} after {fmt(days)} days "
-                                "(minimum 30)", attr)
+                    yield Issue(
+                        block,
+                        f"{kind} transition to {storage} after {fmt(days)} days (minimum 30)",
+                        attr,
+                    )
 
 
 def _expiration(ctx: Context, rule: Block, kind: str) -> tuple[float, Attribute] | None:
-    block_name, days_name = (("expiration", "days") if kind == "current"
-                             else ("noncurrent_version_expiration", "noncurrent_days"))
+    block_name, days_name = (
+        ("expiration", "days")
+        if kind == "current"
+        else ("noncurrent_version_expiration", "noncurrent_days")
+    )
     for expiration in rule.children(block_name):
         name = days_name if expiration.get(days_name) is not None else "days"
         days, attr = ctx.number(expiration, name), expiration.get(name)
@@ -116,8 +146,11 @@ def _expiration(ctx: Context, rule: Block, kind: str) -> tuple[float, Attribute]
 
 
 @resource_rule(
-    "AWS603", "Lifecycle expiration not later than a transition of the same rule",
-    Severity.ERROR, TRANSITION_DOC, ("aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket"),
+    "AWS603",
+    "Lifecycle expiration not later than a transition of the same rule",
+    Severity.ERROR,
+    TRANSITION_DOC,
+    ("aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket"),
     "expire objects after the last transition day (or drop the transition)",
 )
 def expiration_after_transition(block: Block, ctx: Context) -> Iterator[Issue]:
@@ -129,5 +162,9 @@ def expiration_after_transition(block: Block, ctx: Context) -> Iterator[Issue]:
                 continue
             last = max(days for days, _, _ in transitions)
             if expiration[0] <= last:
-                yield Issue(block, f"{kind} expiration after {fmt(expiration[0])} days is not "
-                            f"after the transition at {fmt(last)} days", expiration[1])
+                yield Issue(
+                    block,
+                    f"{kind} expiration after {fmt(expiration[0])} days is not "
+                    f"after the transition at {fmt(last)} days",
+                    expiration[1],
+                )

@@ -40,8 +40,11 @@ _QUEUE_BOUNDS = (
 
 
 @resource_rule(
-    "AWS301", "SQS queue attribute outside the range SQS accepts", Severity.ERROR,
-    SQS_ATTRIBUTES_DOC, ("aws_sqs_queue",),
+    "AWS301",
+    "SQS queue attribute outside the range SQS accepts",
+    Severity.ERROR,
+    SQS_ATTRIBUTES_DOC,
+    ("aws_sqs_queue",),
     "use a value inside the documented range; SQS rejects the queue otherwise",
 )
 def sqs_attribute_bounds(block: Block, ctx: Context) -> Iterator[Issue]:
@@ -49,8 +52,11 @@ def sqs_attribute_bounds(block: Block, ctx: Context) -> Iterator[Issue]:
 
 
 @resource_rule(
-    "AWS302", "SQS queue name and fifo_queue disagree, or the name is invalid", Severity.ERROR,
-    SQS_CREATE_DOC, ("aws_sqs_queue",),
+    "AWS302",
+    "SQS queue name and fifo_queue disagree, or the name is invalid",
+    Severity.ERROR,
+    SQS_CREATE_DOC,
+    ("aws_sqs_queue",),
     "FIFO queue names end in .fifo and standard ones do not; use up to 80 letters, digits, "
     "hyphens and underscores",
 )
@@ -58,16 +64,21 @@ def sqs_queue_name(block: Block, ctx: Context) -> Iterator[Issue]:
     yield from _fifo_name_issues(block, ctx, "fifo_queue", 80, "queue")
 
 
-def _fifo_name_issues(block: Block, ctx: Context, flag: str, limit: int,
-                      noun: str) -> Iterator[Issue]:
+def _fifo_name_issues(
+    block: Block, ctx: Context, flag: str, limit: int, noun: str
+) -> Iterator[Issue]:
     name = ctx.string(block, "name")
     fifo = ctx.boolean(block, flag)
     if name is None or not ctx.is_known(block, flag):
         return
     attr = block.get("name")
     if not re.fullmatch(r"[A-Za-z0-9_-]+(\.fifo)?", name) or len(name) > limit:
-        yield Issue(block, f"{noun} name {name!r} must be 1-{limit} letters, digits, hyphens "
-                    "or underscores (plus .fifo for FIFO)", attr)
+        yield Issue(
+            block,
+            f"{noun} name {name!r} must be 1-{limit} letters, digits, hyphens "
+            "or underscores (plus .fifo for FIFO)",
+            attr,
+        )
     elif fifo and not name.endswith(".fifo"):
         yield Issue(block, f"FIFO {noun} name {name!r} must end with .fifo", attr)
     elif not fifo and name.endswith(".fifo"):
@@ -108,7 +119,10 @@ def _is_traversal(raw: str) -> bool:
 
 
 @module_rule(
-    "AWS303", "SQS redrive maxReceiveCount outside 1..1000", Severity.ERROR, SQS_DLQ_DOC,
+    "AWS303",
+    "SQS redrive maxReceiveCount outside 1..1000",
+    Severity.ERROR,
+    SQS_DLQ_DOC,
     ("aws_sqs_queue", "aws_sqs_queue_redrive_policy"),
     "set maxReceiveCount between 1 and 1000",
 )
@@ -116,8 +130,11 @@ def sqs_max_receive_count(ctx: Context) -> Iterator[Issue]:
     for holder, _source, policy in _redrives(ctx):
         count = known_int(policy.get("maxReceiveCount"))
         if count is not None and not 1 <= count <= 1000:
-            yield Issue(holder, f"redrive maxReceiveCount = {count} is outside 1..1000",
-                        holder.get("redrive_policy"))
+            yield Issue(
+                holder,
+                f"redrive maxReceiveCount = {count} is outside 1..1000",
+                holder.get("redrive_policy"),
+            )
 
 
 def _lambda_consumers(ctx: Context) -> Iterator[tuple[Block, Block, Block]]:
@@ -136,28 +153,36 @@ def _number_or_default(ctx: Context, block: Block, name: str, default: float) ->
 
 
 @module_rule(
-    "AWS304", "SQS visibility timeout shorter than the consuming Lambda function's timeout",
-    Severity.ERROR, LAMBDA_SQS_DOC,
+    "AWS304",
+    "SQS visibility timeout shorter than the consuming Lambda function's timeout",
+    Severity.ERROR,
+    LAMBDA_SQS_DOC,
     ("aws_sqs_queue", "aws_lambda_event_source_mapping", "aws_lambda_function"),
     "set the queue's visibility_timeout_seconds to at least the function timeout "
     "(AWS recommends six times it)",
 )
 def sqs_visibility_vs_lambda(ctx: Context) -> Iterator[Issue]:
     for _mapping, queue, function in _lambda_consumers(ctx):
-        visibility = _number_or_default(ctx, queue, "visibility_timeout_seconds",
-                                        DEFAULT_VISIBILITY)
+        visibility = _number_or_default(
+            ctx, queue, "visibility_timeout_seconds", DEFAULT_VISIBILITY
+        )
         timeout = _number_or_default(ctx, function, "timeout", DEFAULT_LAMBDA_TIMEOUT)
         if visibility is None or timeout is None or visibility >= timeout:
             continue
-        message = (f"visibility timeout {fmt(visibility)}s is shorter than the timeout "
-                   f"{fmt(timeout)}s of consumer {function.address}; Lambda rejects the "
-                   "event source mapping")
+        message = (
+            f"visibility timeout {fmt(visibility)}s is shorter than the timeout "
+            f"{fmt(timeout)}s of consumer {function.address}; Lambda rejects the "
+            "event source mapping"
+        )
         yield Issue(queue, message, queue.get("visibility_timeout_seconds"))
 
 
 @module_rule(
-    "AWS305", "Dead-letter queue keeps messages for less time than its source queue",
-    Severity.WARNING, SQS_DLQ_DOC, ("aws_sqs_queue", "aws_sqs_queue_redrive_policy"),
+    "AWS305",
+    "Dead-letter queue keeps messages for less time than its source queue",
+    Severity.WARNING,
+    SQS_DLQ_DOC,
+    ("aws_sqs_queue", "aws_sqs_queue_redrive_policy"),
     "give the dead-letter queue a longer message_retention_seconds than the source queue: a "
     "message's age counts from its original enqueue time",
 )
@@ -166,40 +191,51 @@ def sqs_dlq_retention(ctx: Context) -> Iterator[Issue]:
         dlq = _dlq(ctx, policy)
         if dlq is None or not _is_standard(ctx, source):
             continue
-        source_days = _number_or_default(ctx, source, "message_retention_seconds",
-                                         DEFAULT_RETENTION)
+        source_days = _number_or_default(
+            ctx, source, "message_retention_seconds", DEFAULT_RETENTION
+        )
         dlq_days = _number_or_default(ctx, dlq, "message_retention_seconds", DEFAULT_RETENTION)
         if source_days is None or dlq_days is None or dlq_days >= source_days:
             continue
-        message = (f"dead-letter queue retention {fmt(dlq_days)}s is shorter than the "
-                   f"{fmt(source_days)}s of source {source.address}; messages expire early")
+        message = (
+            f"dead-letter queue retention {fmt(dlq_days)}s is shorter than the "
+            f"{fmt(source_days)}s of source {source.address}; messages expire early"
+        )
         yield Issue(dlq, message, dlq.get("message_retention_seconds"))
 
 
 @module_rule(
-    "AWS306", "FIFO queue with a standard dead-letter queue (or the reverse)", Severity.ERROR,
-    SQS_DLQ_DOC, ("aws_sqs_queue", "aws_sqs_queue_redrive_policy"),
+    "AWS306",
+    "FIFO queue with a standard dead-letter queue (or the reverse)",
+    Severity.ERROR,
+    SQS_DLQ_DOC,
+    ("aws_sqs_queue", "aws_sqs_queue_redrive_policy"),
     "the dead-letter queue of a FIFO queue must be a FIFO queue, and a standard queue's must "
     "be standard",
 )
 def sqs_dlq_type(ctx: Context) -> Iterator[Issue]:
     for holder, source, policy in _redrives(ctx):
         dlq = _dlq(ctx, policy)
-        if dlq is None or not (ctx.is_known(source, "fifo_queue")
-                               and ctx.is_known(dlq, "fifo_queue")):
+        if dlq is None or not (
+            ctx.is_known(source, "fifo_queue") and ctx.is_known(dlq, "fifo_queue")
+        ):
             continue
         source_fifo = bool(ctx.boolean(source, "fifo_queue"))
         dlq_fifo = bool(ctx.boolean(dlq, "fifo_queue"))
         if source_fifo != dlq_fifo:
             kinds = ("FIFO", "standard") if source_fifo else ("standard", "FIFO")
-            message = (f"{kinds[0]} queue {source.address} redrives to {kinds[1]} queue "
-                       f"{dlq.address}")
+            message = (
+                f"{kinds[0]} queue {source.address} redrives to {kinds[1]} queue {dlq.address}"
+            )
             yield Issue(holder, message, holder.get("redrive_policy"))
 
 
 @resource_rule(
-    "AWS307", "SNS topic name and fifo_topic disagree, or the name is invalid", Severity.ERROR,
-    SNS_CREATE_DOC, ("aws_sns_topic",),
+    "AWS307",
+    "SNS topic name and fifo_topic disagree, or the name is invalid",
+    Severity.ERROR,
+    SNS_CREATE_DOC,
+    ("aws_sns_topic",),
     "FIFO topic names end in .fifo and standard ones do not; use up to 256 letters, digits, "
     "hyphens and underscores",
 )

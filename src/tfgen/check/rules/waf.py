@@ -18,24 +18,37 @@ WEB_ACLS = ("aws_wafv2_web_acl", "aws_wafv2_rule_group")
 
 
 @resource_rule(
-    "AWS430", "WAF rate-based rule limit or window outside what WAF accepts", Severity.ERROR,
-    WAF_RATE_DOC, WEB_ACLS,
+    "AWS430",
+    "WAF rate-based rule limit or window outside what WAF accepts",
+    Severity.ERROR,
+    WAF_RATE_DOC,
+    WEB_ACLS,
     "limit must be 10-2,000,000,000 requests; evaluation_window_sec 60, 120, 300 or 600",
 )
 def rate_limit(block: Block, ctx: Context) -> Iterator[Issue]:
-    yield from bound_issues(block, ctx, (
-        Bound("rule.statement.rate_based_statement.limit", 10, 2_000_000_000, "requests"),))
+    yield from bound_issues(
+        block,
+        ctx,
+        (Bound("rule.statement.rate_based_statement.limit", 10, 2_000_000_000, "requests"),),
+    )
     for rule in block.children("rule"):
         for statement in rule.children("statement"):
             for rate in statement.children("rate_based_statement"):
                 window = ctx.number(rate, "evaluation_window_sec")
                 if window is not None and window not in (60, 120, 300, 600):
-                    yield Issue(block, f"evaluation_window_sec = {fmt(window)} is not 60, 120, "
-                                "300 or 600", rate.get("evaluation_window_sec"))
+                    yield Issue(
+                        block,
+                        f"evaluation_window_sec = {fmt(window)} is not 60, 120, 300 or 600",
+                        rate.get("evaluation_window_sec"),
+                    )
 
 
 @resource_rule(
-    "AWS431", "WAF rules share a priority", Severity.ERROR, WAF_RULE_DOC, WEB_ACLS,
+    "AWS431",
+    "WAF rules share a priority",
+    Severity.ERROR,
+    WAF_RULE_DOC,
+    WEB_ACLS,
     "give every rule of a web ACL or rule group a unique priority",
 )
 def rule_priority(block: Block, ctx: Context) -> Iterator[Issue]:
@@ -45,6 +58,9 @@ def rule_priority(block: Block, ctx: Context) -> Iterator[Issue]:
         if priority is None:
             continue
         if priority in seen:
-            yield Issue(block, f"rule {name!r} uses priority {fmt(priority)} like rule "
-                        f"{seen[priority]!r}", rule.get("priority"))
+            yield Issue(
+                block,
+                f"rule {name!r} uses priority {fmt(priority)} like rule {seen[priority]!r}",
+                rule.get("priority"),
+            )
         seen.setdefault(priority, name)
