@@ -8,6 +8,7 @@ validate, and each workspace's tfvars) and ``checkov`` (in its own virtualenv). 
 
 from __future__ import annotations
 
+import posixpath
 import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
@@ -16,12 +17,13 @@ from pathlib import Path
 
 from tfgen.check.consistency import check_consistency, modules_of, parse_tree
 from tfgen.check.findings import Finding, HclLocation, Severity, SpecLocation
+from tfgen.check.hcldoc import HclDocument
 from tfgen.check.references import check_references
 from tfgen.render.provenance import Provenance
 from tfgen.spec.loader import Source
 from tfgen.spec.model import Platform
 
-LAYERS = ("spec", "consistency", "rules", "terraform", "checkov")
+LAYERS = ("spec", "consistency", "schema", "rules", "terraform", "checkov")
 TREE_LAYERS = LAYERS[1:]
 
 
@@ -53,6 +55,18 @@ def _rules(subject: Subject) -> list[Finding]:
 
     docs = [d for p, d in parse_tree(subject.files).items() if p.endswith(".tf")]
     return run_rules(docs)
+
+
+def _schema(subject: Subject) -> list[Finding]:
+    from tfgen.check.schema import check_schema  # noqa: PLC0415 - loads the schema data
+
+    docs = parse_tree(subject.files)
+    by_module: dict[str, list[HclDocument]] = {}
+    for path, doc in docs.items():
+        if path.endswith(".tf"):
+            by_module.setdefault(posixpath.dirname(path), []).append(doc)
+    found = [f for module in by_module.values() for f in check_schema(module)]
+    return sorted(found, key=Finding.sort_key)
 
 
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -97,6 +111,7 @@ def _checkov(subject: Subject) -> list[Finding]:
 
 RUNNERS: dict[str, Callable[[Subject], list[Finding]]] = {
     "consistency": _consistency,
+    "schema": _schema,
     "rules": _rules,
     "terraform": _terraform,
     "checkov": _checkov,

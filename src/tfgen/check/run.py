@@ -46,8 +46,13 @@ class Result:
 
 def _rules() -> dict[str, RuleInfo]:
     from tfgen.check.rules import all_rules  # noqa: PLC0415 - registers the rules on import
+    from tfgen.check.schema import CODES, DOC  # noqa: PLC0415
 
-    return rules_by_code(all_rules(), "rules")
+    infos = rules_by_code(all_rules(), "rules")
+    for code, title in CODES.items():
+        severity = Severity.WARNING if code == "SCH005" else Severity.ERROR
+        infos[code] = RuleInfo(code, title, severity, DOC, "schema")
+    return infos
 
 
 def display_prefix(folder: Path) -> str:
