@@ -128,6 +128,42 @@ def _apply_skips(findings: list[Finding], skips: Mapping[str, str], out: Outcome
             out.skipped.append((finding.code, address, " ".join(reason.split())))
 
 
+# terraform validate repeats what the offline layers already said about the same line.
+_ECHOED = (
+    "TF-unsupported-argument",
+    "TF-missing-required-argument",
+    "TF-invalid-resource-type",
+    "TF-invalid-data-source",
+    "TF-unsupported-block-type",
+    "TF-too-many-",
+    "TF-value-for-unconfigurable-attribute",
+    "TF-insufficient-",
+    "TF-reference-to-undeclared",
+    "TF-missing-required-",
+    "TF-unsupported-attribute",
+)
+
+
+def _drop_echoes(findings: list[Finding]) -> list[Finding]:
+    """Report each problem once: drop terraform's diagnostic when an offline layer flagged
+    the same file and line (the offline finding has the hint and the did-you-mean)."""
+    seen = {
+        (f.location.file, f.location.line)
+        for f in findings
+        if f.location is not None and f.layer in ("schema", "consistency")
+    }
+    return [
+        f
+        for f in findings
+        if not (
+            f.layer == "terraform"
+            and f.location is not None
+            and (f.location.file, f.location.line) in seen
+            and f.code.startswith(_ECHOED)
+        )
+    ]
+
+
 def run_layers(subject: Subject, layers: Sequence[str]) -> Outcome:
     """Run the selected tree layers in order; skips named in the spec are honoured."""
     out = Outcome()
@@ -135,7 +171,7 @@ def run_layers(subject: Subject, layers: Sequence[str]) -> Outcome:
         if layer in layers:
             _apply_skips(RUNNERS[layer](subject), subject.skips, out)
             out.layers_run.append(layer)
-    out.findings.sort(key=Finding.sort_key)
+    out.findings = sorted(_drop_echoes(out.findings), key=Finding.sort_key)
     out.skipped.sort()
     return out
 

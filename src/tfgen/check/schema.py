@@ -402,6 +402,8 @@ def _finding(issue: Issue, code: str, message: str, severity: Severity, url: str
 
 
 def _url(issue: Issue) -> str:
+    if issue.code.endswith("001"):  # the type itself is unknown: no page to link
+        return DOC
     kind, _, rest = issue.address.partition(".")
     if kind == "data":
         return _doc_url("data", rest.split(".", 1)[0])
