@@ -6,6 +6,7 @@ import json
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -134,61 +135,89 @@ def _layers(only: str | None, skip: str | None, allowed: tuple[str, ...]) -> lis
     return [layer for layer in allowed if layer in chosen and layer not in skipped]
 
 
-def report_options(fn: F) -> F:
+@dataclass(frozen=True)
+class ReportArgs:
     """The options every command that reports findings shares."""
-    options = [
-        click.option("--only", help="Comma-separated layers to run (default: all)."),
-        click.option("--skip", help="Comma-separated layers not to run."),
-        click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(FORMATS),
-            default="text",
-            show_default=True,
-            help="Report format.",
-        ),
-        click.option(
-            "--output",
-            "-o",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="Write the report to a file instead of stdout.",
-        ),
-        click.option(
-            "--fail-on",
-            type=click.Choice(["error", "warning", "info"]),
-            default="error",
-            show_default=True,
-            help="Exit 1 when a finding has at least this severity.",
-        ),
-        click.option(
-            "--baseline",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="Accept the findings listed in this baseline file.",
-        ),
-        click.option(
-            "--write-baseline",
-            type=click.Path(dir_okay=False, path_type=Path),
-            help="Write every current finding to a baseline file.",
-        ),
-    ]
-    for option in reversed(options):
-        fn = option(fn)
-    return fn
+
+    only: str | None
+    skip: str | None
+    fmt: str
+    output: Path | None
+    fail_on: str
+    baseline: Path | None
+    write_baseline: Path | None
+
+    def options(self, environments: list[str] | None = None) -> Options:
+        layers = _layers(self.only, self.skip, TREE_LAYERS)
+        skipped = [x for x in TREE_LAYERS if x not in layers]
+        return Options(
+            layers, skipped, Severity.parse(self.fail_on), self.baseline, environments or []
+        )
+
+    def emit(self, result: Result) -> None:
+        if self.write_baseline is not None:
+            self.write_baseline.write_text(baseline.dump(result.all_findings), encoding="utf-8")
+        color = self.fmt == "text" and self.output is None and sys.stdout.isatty()
+        text = render_report(result.report, self.fmt, color=color)
+        if self.output is not None:
+            self.output.write_text(text, encoding="utf-8")
+        else:
+            click.echo(text, nl=not text.endswith("\n"))
+        for code, address, reason in result.skipped:
+            click.echo(f"skipped {code} on {address or '(module)'}: {reason}", err=True)
+        if result.report.summary().failed:
+            sys.exit(int(ExitCode.FINDINGS))
 
 
-def _emit(result: Result, fmt: str, output: Path | None, write_baseline: Path | None) -> None:
-    if write_baseline is not None:
-        write_baseline.write_text(baseline.dump(result.all_findings), encoding="utf-8")
-    color = fmt == "text" and output is None and sys.stdout.isatty()
-    text = render_report(result.report, fmt, color=color)
-    if output is not None:
-        output.write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=not text.endswith("\n"))
-    for code, address, reason in result.skipped:
-        click.echo(f"skipped {code} on {address or '(module)'}: {reason}", err=True)
-    if result.report.summary().failed:
-        sys.exit(int(ExitCode.FINDINGS))
+_REPORT_OPTIONS = (
+    click.option("--only", help="Comma-separated layers to run (default: all)."),
+    click.option("--skip", help="Comma-separated layers not to run."),
+    click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="text",
+        show_default=True,
+        help="Report format.",
+    ),
+    click.option(
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write the report to a file instead of stdout.",
+    ),
+    click.option(
+        "--fail-on",
+        type=click.Choice(["error", "warning", "info"]),
+        default="error",
+        show_default=True,
+        help="Exit 1 when a finding has at least this severity.",
+    ),
+    click.option(
+        "--baseline",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Accept the findings listed in this baseline file.",
+    ),
+    click.option(
+        "--write-baseline",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write every current finding to a baseline file.",
+    ),
+)
+_REPORT_FIELDS = ("only", "skip", "fmt", "output", "fail_on", "baseline", "write_baseline")
+
+
+def report_options(fn: F) -> F:
+    """Add the report options; the command receives them as one ``report: ReportArgs``."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        report = ReportArgs(**{name: kwargs.pop(name) for name in _REPORT_FIELDS})
+        return fn(*args, report=report, **kwargs)
+
+    for option in reversed(_REPORT_OPTIONS):
+        wrapper = option(wrapper)
+    return wrapper  # type: ignore[return-value]
 
 
 @main.command(name="validate")
@@ -198,63 +227,35 @@ def _emit(result: Result, fmt: str, output: Path | None, write_baseline: Path | 
 @click.pass_context
 @guarded
 def validate_cmd(
-    ctx: click.Context,
-    envs: tuple[str, ...],
-    all_envs: bool,
-    only: str | None,
-    skip: str | None,
-    fmt: str,
-    output: Path | None,
-    fail_on: str,
-    baseline: Path | None,
-    write_baseline: Path | None,
+    ctx: click.Context, envs: tuple[str, ...], all_envs: bool, report: ReportArgs
 ) -> None:
     """Check the spec, render in memory, and run the validation layers on the result.
 
-    Layers: spec (YAML and model rules; always runs, errors exit 2), consistency,
+    Layers: spec (YAML and model rules; always runs, errors exit 2), consistency, schema,
     rules, terraform (init + validate + each workspace's tfvars) and checkov.
     """
     names, everything = _selection(envs, all_envs)
-    layers = _layers(only, skip, TREE_LAYERS)
+    opts = report.options()
     root = _project(ctx)
     project = load_project(root, names, everything)
     files = render_project(project)
-    opts = Options(
-        layers,
-        [x for x in TREE_LAYERS if x not in layers],
-        Severity.parse(fail_on),
-        baseline,
-        [e.environment.name for e in project.environments],
-    )
+    opts.environments = [e.environment.name for e in project.environments]
     result = validate_rendered(
         files, project.platform, project.source, project.environments, root / "generated", opts
     )
-    _emit(result, fmt, output, write_baseline)
+    report.emit(result)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @report_options
 @guarded
-def lint(
-    paths: tuple[Path, ...],
-    only: str | None,
-    skip: str | None,
-    fmt: str,
-    output: Path | None,
-    fail_on: str,
-    baseline: Path | None,
-    write_baseline: Path | None,
-) -> None:
+def lint(paths: tuple[Path, ...], report: ReportArgs) -> None:
     """Check any Terraform (folders or files) with the tree layers.
 
     Findings point at file:line in that HCL.
     """
-    layers = _layers(only, skip, TREE_LAYERS)
-    opts = Options(
-        layers, [x for x in TREE_LAYERS if x not in layers], Severity.parse(fail_on), baseline
-    )
-    _emit(lint_paths(list(paths), opts), fmt, output, write_baseline)
+    report.emit(lint_paths(list(paths), report.options()))
 
 
 @main.command()

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from helpers import Edit, line_of
+from tfgen.awsfacts import FARGATE_SIZES
 from tfgen.errors import UserError
 from tfgen.pipeline import load_project
-from tfgen.spec.rules import FARGATE_SIZES
 
 
 def _messages(project: Path, envs: tuple[str, ...] = ()) -> list[str]:

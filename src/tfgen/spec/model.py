@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from tfgen.awsfacts import LOG_RETENTION_DAYS
+
 TIER_MARK = "tier"
 
 NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
@@ -23,30 +25,6 @@ Name = Annotated[str, Field(pattern=NAME_PATTERN, min_length=2, max_length=40)]
 Region = Annotated[str, Field(pattern=REGION_PATTERN)]
 Port = Annotated[int, Field(ge=1, le=65535)]
 Percent = Annotated[int, Field(ge=1, le=100)]
-LOG_RETENTION_DAYS = (
-    1,
-    3,
-    5,
-    7,
-    14,
-    30,
-    60,
-    90,
-    120,
-    150,
-    180,
-    365,
-    400,
-    545,
-    731,
-    1096,
-    1827,
-    2192,
-    2557,
-    2922,
-    3288,
-    3653,
-)
 
 
 def tiered(default: Any = ..., **kwargs: Any) -> Any:

@@ -11,6 +11,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterator
 
+from tfgen.awsfacts import FARGATE_SIZES
 from tfgen.errors import Problem, UserError
 from tfgen.spec.loader import Source
 from tfgen.spec.model import Platform, Service
@@ -18,17 +19,6 @@ from tfgen.spec.yamlsource import PathKey
 
 Rule = Callable[[Platform, Source], Iterator[Problem]]
 
-# Fargate task sizes: CPU units -> allowed memory (MiB).
-# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html
-FARGATE_SIZES: dict[int, tuple[int, ...]] = {
-    256: (512, 1024, 2048),
-    512: tuple(range(1024, 4096 + 1, 1024)),
-    1024: tuple(range(2048, 8192 + 1, 1024)),
-    2048: tuple(range(4096, 16384 + 1, 1024)),
-    4096: tuple(range(8192, 30720 + 1, 1024)),
-    8192: tuple(range(16384, 61440 + 1, 4096)),
-    16384: tuple(range(32768, 122880 + 1, 8192)),
-}
 ALB_CONDITION_VALUES = 5  # values per listener rule across all conditions
 TARGET_GROUP_NAME_MAX = 32
 PATH_PATTERN_CHARS = re.compile(r"^[A-Za-z0-9_\-.$/~\"'@:+&()!,;=*?]+$")

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from tfgen.awsfacts import FARGATE_SIZES
 from tfgen.check.findings import Severity
 from tfgen.check.hcldoc import Block, Unknown
 from tfgen.check.rules._common import document, known_int, known_str
@@ -24,23 +25,9 @@ ECR_LIFECYCLE_DOC = (
     "https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html"
 )
 
-# task CPU units -> (lowest memory MiB, highest memory MiB, step MiB)
-_FARGATE_SIZES: dict[int, tuple[int, int, int]] = {
-    256: (512, 2048, 512),
-    512: (1024, 4096, 1024),
-    1024: (2048, 8192, 1024),
-    2048: (4096, 16384, 1024),
-    4096: (8192, 30720, 1024),
-    8192: (16384, 61440, 4096),
-    16384: (32768, 122880, 8192),
-}
-
 
 def _fargate_memory_ok(cpu: int, memory: int) -> bool:
-    if cpu == 256:
-        return memory in (512, 1024, 2048)
-    low, high, step = _FARGATE_SIZES[cpu]
-    return low <= memory <= high and (memory - low) % step == 0
+    return memory in FARGATE_SIZES[cpu]
 
 
 def _size(text: str | None, unit_re: str, factor: int) -> int | None:
@@ -86,18 +73,18 @@ def fargate_cpu_memory(block: Block, ctx: Context) -> Iterator[Issue]:
     cpu, memory = _task_size(ctx, block, "cpu"), _task_size(ctx, block, "memory")
     if cpu is None or memory is None:
         return
-    if cpu not in _FARGATE_SIZES:
+    if cpu not in FARGATE_SIZES:
         yield Issue(
             block,
-            f"cpu = {cpu} is not a Fargate CPU size ({', '.join(str(c) for c in _FARGATE_SIZES)})",
+            f"cpu = {cpu} is not a Fargate CPU size ({', '.join(str(c) for c in FARGATE_SIZES)})",
             block.get("cpu"),
         )
     elif not _fargate_memory_ok(cpu, memory):
-        low, high, step = _FARGATE_SIZES[cpu]
+        sizes = FARGATE_SIZES[cpu]
         yield Issue(
             block,
             f"memory = {memory} is not valid with cpu = {cpu} on Fargate "
-            f"({low}..{high} MiB in steps of {step})",
+            f"({sizes[0]}..{sizes[-1]} MiB in steps of {sizes[1] - sizes[0]})",
             block.get("memory"),
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from tfgen.awsfacts import LOG_RETENTION_DAYS
 from tfgen.check.findings import Severity
 from tfgen.check.hcldoc import Block
 from tfgen.check.rules._common import fmt
@@ -19,31 +20,7 @@ NAME_DOC = (
 )
 
 # 0 is Terraform's "never expire" (no retention policy).
-RETENTION_DAYS = (
-    0,
-    1,
-    3,
-    5,
-    7,
-    14,
-    30,
-    60,
-    90,
-    120,
-    150,
-    180,
-    365,
-    400,
-    545,
-    731,
-    1096,
-    1827,
-    2192,
-    2557,
-    2922,
-    3288,
-    3653,
-)
+RETENTION_DAYS = (0, *LOG_RETENTION_DAYS)
 
 
 @resource_rule(
