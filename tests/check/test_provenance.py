@@ -171,3 +171,33 @@ def test_checkov_finding_points_at_the_spec(
         "specs/ingress.yaml", line_of(repo / "specs/ingress.yaml", "ingress:"), 1
     )
     assert len(result.skipped) > 5
+
+
+def test_schema_finding_on_generated_code_points_at_the_service(
+    loaded: tuple[LoadedProject, dict[str, str]], repo: Path
+) -> None:
+    project, files = loaded
+    broken = dict(files)
+    ecs = broken["modules/ecs/main.tf"]
+    start = ecs.index('resource "aws_ecs_service" "payment_service"')
+    broken["modules/ecs/main.tf"] = ecs[:start] + ecs[start:].replace(
+        "deployment_maximum_percent ", "deployment_maximum_percnt ", 1
+    )
+    result = validate_rendered(
+        broken,
+        project.platform,
+        project.source,
+        project.environments,
+        repo / "generated",
+        Options(["schema"]),
+    )
+    [finding] = result.report.findings
+    assert (finding.code, finding.hint) == (
+        "SCH002",
+        "did you mean 'deployment_maximum_percent'?",
+    )
+    assert finding.location is not None
+    assert finding.location.address == "aws_ecs_service.payment_service"
+    assert finding.spec_location == SpecLocation(
+        "specs/services.yaml", line_of(repo / "specs/services.yaml", "payment-service:"), 3
+    )
