@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 TFGEN  := $(BIN)/tfgen
 STAMP  := $(VENV)/.installed
 
-.PHONY: all install demo render validate check-generated test test-fast e2e lint typecheck bench schema clean checkov
+.PHONY: all install demo render validate check-generated test test-fast e2e lint typecheck bench schema clean checkov schemas schemas-check
 
 all: test
 
@@ -56,6 +56,15 @@ bench: install
 
 schema: install
 	$(TFGEN) schema > docs/spec.schema.json
+
+## schemas: regenerate the shipped provider schemas (5.100 from the provider mirror, 6.x from PyPI)
+schemas: install
+	$(BIN)/python -m tools.schema.extract_terraform --version 5.100.0
+	$(BIN)/python -m tools.schema.extract_cdk --package cdktn-provider-aws --version 25.8.1
+
+schemas-check: install
+	$(BIN)/python -m tools.schema.extract_terraform --check
+	$(BIN)/python -m tools.schema.extract_cdk --check
 
 clean:
 	rm -rf $(VENV) .venv-checkov .pytest_cache .mypy_cache .ruff_cache
