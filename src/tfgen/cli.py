@@ -9,23 +9,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from tfgen import __version__
-from tfgen.check import baseline
+from tfgen.check import TREE_LAYERS
 from tfgen.check.findings import Severity
-from tfgen.check.layers import TREE_LAYERS
-from tfgen.check.report import FORMATS
-from tfgen.check.report import render as render_report
-from tfgen.check.run import Options, Result, lint_paths, validate_rendered
 from tfgen.errors import ExitCode, Problem, TfgenError
 from tfgen.pipeline import load_project, render_project
 from tfgen.render.writer import Scope, compare, write_tree
 from tfgen.spec.model import Platform
 
+if TYPE_CHECKING:  # the checks import lark and the rules: load them only when used
+    from tfgen.check.run import Options, Result
+
 F = TypeVar("F", bound=Callable[..., Any])
+FORMATS = ("text", "json", "sarif", "markdown")
 
 
 def _fail(problems: list[Problem], code: ExitCode) -> None:
@@ -148,6 +148,8 @@ class ReportArgs:
     write_baseline: Path | None
 
     def options(self, environments: list[str] | None = None) -> Options:
+        from tfgen.check.run import Options  # noqa: PLC0415
+
         layers = _layers(self.only, self.skip, TREE_LAYERS)
         skipped = [x for x in TREE_LAYERS if x not in layers]
         return Options(
@@ -155,6 +157,9 @@ class ReportArgs:
         )
 
     def emit(self, result: Result) -> None:
+        from tfgen.check import baseline  # noqa: PLC0415
+        from tfgen.check.report import render as render_report  # noqa: PLC0415
+
         if self.write_baseline is not None:
             self.write_baseline.write_text(baseline.dump(result.all_findings), encoding="utf-8")
         color = self.fmt == "text" and self.output is None and sys.stdout.isatty()
@@ -240,6 +245,8 @@ def validate_cmd(
     project = load_project(root, names, everything)
     files = render_project(project)
     opts.environments = [e.environment.name for e in project.environments]
+    from tfgen.check.run import validate_rendered  # noqa: PLC0415
+
     result = validate_rendered(
         files, project.platform, project.source, project.environments, root / "generated", opts
     )
@@ -255,6 +262,8 @@ def lint(paths: tuple[Path, ...], report: ReportArgs) -> None:
 
     Findings point at file:line in that HCL.
     """
+    from tfgen.check.run import lint_paths  # noqa: PLC0415
+
     report.emit(lint_paths(list(paths), report.options()))
 
 

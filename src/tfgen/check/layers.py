@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from tfgen.check import LAYERS, OFFLINE_LAYERS, TREE_LAYERS, resultcache
 from tfgen.check.consistency import check_consistency, modules_of, parse_tree
 from tfgen.check.findings import Finding, HclLocation, Severity, SpecLocation
 from tfgen.check.hcldoc import HclDocument
@@ -23,8 +24,7 @@ from tfgen.render.provenance import Provenance
 from tfgen.spec.loader import Source
 from tfgen.spec.model import Platform
 
-LAYERS = ("spec", "consistency", "schema", "rules", "terraform", "checkov")
-TREE_LAYERS = LAYERS[1:]
+__all__ = ["LAYERS", "TREE_LAYERS", "Outcome", "SpecMapper", "Subject", "run_layers"]
 
 
 @dataclass
@@ -164,12 +164,29 @@ def _drop_echoes(findings: list[Finding]) -> list[Finding]:
     ]
 
 
+def _run_layer(layer: str, subject: Subject) -> list[Finding]:
+    """One layer's findings; the offline layers are cached by content."""
+    if layer not in OFFLINE_LAYERS:
+        return RUNNERS[layer](subject)
+    from tfgen.terraform.cli_config import cache_dir  # noqa: PLC0415
+
+    platform = subject.platform.model_dump_json() if subject.platform is not None else ""
+    folder = cache_dir()
+    key = resultcache.key(layer, subject.files, platform)
+    cached = resultcache.load(folder, key)
+    if cached is not None:
+        return cached
+    findings = RUNNERS[layer](subject)
+    resultcache.store(folder, key, findings)
+    return findings
+
+
 def run_layers(subject: Subject, layers: Sequence[str]) -> Outcome:
     """Run the selected tree layers in order; skips named in the spec are honoured."""
     out = Outcome()
     for layer in TREE_LAYERS:
         if layer in layers:
-            _apply_skips(RUNNERS[layer](subject), subject.skips, out)
+            _apply_skips(_run_layer(layer, subject), subject.skips, out)
             out.layers_run.append(layer)
     out.findings = sorted(_drop_echoes(out.findings), key=Finding.sort_key)
     out.skipped.sort()

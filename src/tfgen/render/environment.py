@@ -48,10 +48,24 @@ FILTERS: dict[str, Callable[..., hcl.Hcl]] = {
 }
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates in tfgen's cache folder (keyed by template source and name)."""
+    from tfgen.errors import ToolError  # noqa: PLC0415
+    from tfgen.terraform.cli_config import cache_dir  # noqa: PLC0415
+
+    try:
+        folder = cache_dir() / "jinja"
+        folder.mkdir(parents=True, exist_ok=True)
+    except (OSError, ToolError):
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 @cache
 def jinja_environment(root: Path | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(root or template_dir())),
+        bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
