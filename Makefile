@@ -21,14 +21,14 @@ checkov:
 	bash tools/install-checkov.sh
 
 ## demo: install, render dev/staging/prod of the bookstore example and validate them
-demo: install
+demo: install checkov
 	$(TFGEN) render --all
 	$(TFGEN) validate --all
 
 render: install
 	$(TFGEN) render --all
 
-validate: install
+validate: install checkov
 	$(TFGEN) validate --all
 
 check-generated: install
