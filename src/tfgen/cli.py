@@ -168,10 +168,21 @@ class ReportArgs:
             self.output.write_text(text, encoding="utf-8")
         else:
             click.echo(text, nl=not text.endswith("\n"))
-        for code, address, reason in result.skipped:
-            click.echo(f"skipped {code} on {address or '(module)'}: {reason}", err=True)
+        for line in _skip_lines(result.skipped):
+            click.echo(line, err=True)
         if result.report.summary().failed:
             sys.exit(int(ExitCode.FINDINGS))
+
+
+def _skip_lines(skipped: list[tuple[str, str, str]]) -> list[str]:
+    """One line per skipped check: where it would have fired, and the spec's justification."""
+    by_code: dict[tuple[str, str], list[str]] = {}
+    for code, address, reason in skipped:
+        by_code.setdefault((code, reason), []).append(address or "(module)")
+    return [
+        f"skipped {code} on {', '.join(sorted(set(addresses)))}: {reason}"
+        for (code, reason), addresses in sorted(by_code.items())
+    ]
 
 
 _REPORT_OPTIONS = (
