@@ -11,6 +11,7 @@ inside ``jsonencode({...})`` even when one leaf is ``aws_s3_bucket.b.arn``.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
@@ -268,6 +269,20 @@ def parse_hcl(text: str, filename: str) -> HclDocument:
     return HclDocument(filename, blocks, attributes, source)
 
 
+def check_syntax(text: str, filename: str) -> None:
+    """Parse with python-hcl2's grammar only (no document model); raises HclSyntaxError.
+
+    The parse tree is cached, so a later :func:`parse_hcl` of the same text is cheap.
+    """
+    source = _normalise(text)
+    try:
+        _parse_tree(source)
+    except UnexpectedInput as exc:
+        raise HclSyntaxError(filename, *_error_position(exc, source), _error_message(exc)) from None
+    except RecursionError:
+        raise HclSyntaxError(filename, 1, 1, "expression nested too deeply") from None
+
+
 @functools.lru_cache(maxsize=256)
 def _parse_tree(source: str) -> Tree[Token]:
     """The lark tree of a source text (cached: parsing dominates the cost, and the same
@@ -344,6 +359,8 @@ def _end_pos(node: Node) -> int:
 class _Builder:
     """Turns lark ``body``/``block``/``attribute`` trees into the document model."""
 
+    _line_starts: list[int] | None = None
+
     def __init__(self, source: str, filename: str) -> None:
         self.source = source
         self.filename = filename
@@ -386,7 +403,9 @@ class _Builder:
         return Attribute(_label(name_node), value, line, column, max(end_line, line))
 
     def line_of(self, pos: int) -> int:
-        return self.source.count("\n", 0, max(pos, 0)) + 1
+        if self._line_starts is None:  # built once: counting per node is quadratic
+            self._line_starts = [0] + [i + 1 for i, ch in enumerate(self.source) if ch == "\n"]
+        return bisect.bisect_right(self._line_starts, max(pos, 0))
 
 
 def _label(node: Tree[Token]) -> str:
