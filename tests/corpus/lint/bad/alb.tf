@@ -8,6 +8,21 @@ variable "certificate_arn" {
   default = ""
 }
 
+variable "vpc_id" {}
+variable "public_subnet_ids" { type = list(string) }
+
+variable "office_cidrs" {
+  description = "office VPN egress ranges (admin UI)"
+  type        = list(string)
+  default     = ["203.0.113.0/24", "198.51.100.0/24"]
+}
+
+# the "new" cert; the old one is still referenced below
+data "aws_acm_certficate" "api" { # expect: SCH001
+  domain   = "api.bookstore.example.com"
+  statuses = ["ISSUED"]
+}
+
 resource "aws_security_group" "alb" {
   name        = "bookstore-alb"
   description = "ALB ingress"
@@ -36,6 +51,17 @@ resource "aws_security_group" "alb" {
     ipv6_cidr_blocks = ["::/0"] # expect: AWS406
   }
 
+  dynamic "ingress" {
+    for_each = var.office_cidrs
+    content {
+      descripton  = "admin UI from the office" # expect: SCH002
+      from_port   = 8443
+      to_port     = 8443
+      protocol    = "tcp"
+      cidr_blocks = [ingress.value]
+    }
+  }
+
   egress {
     from_port   = 0
     to_port     = 0
@@ -52,9 +78,11 @@ resource "aws_lb" "api" {
   subnets            = var.public_subnet_ids
 
   enable_deletion_protection = true
+  idle_timout                = 120 # expect: SCH002
+  dns_name                   = "api.bookstore.example.com" # expect: SCH003
 }
 
-resource "aws_lb_target_group" "orders" {
+resource "aws_lb_target_group" "orders" { # expect: SCH007
   name        = "orders-tg"
   port        = 8080
   protocol    = "HTTP"
@@ -69,6 +97,11 @@ resource "aws_lb_target_group" "orders" {
     unhealthy_threshold = 15 # expect: AWS208
     matcher             = "200-299"
   }
+
+  # old check, "kept just in case"
+  health_check { # echo: TF-too-many-health-check-blocks
+    path = "/"
+  }
 }
 
 resource "aws_lb_target_group" "catalog" {
@@ -82,6 +115,11 @@ resource "aws_lb_target_group" "catalog" {
     path     = "/health"
     interval = 30
     timeout  = 30 # expect: AWS209
+  }
+
+  stickiness = { # expect: SCH006
+    type            = "lb_cookie"
+    cookie_duration = 3600
   }
 }
 
@@ -180,4 +218,21 @@ resource "aws_lb_listener_rule" "maintenance" {
       values           = ["on"]
     }
   }
+}
+
+# 8080 was the old HTTP port; the default action went away in the ALB migration
+resource "aws_lb_listener" "legacy" { # expect: SCH008
+  load_balancer_arn = aws_lb.api.arn
+  port              = 8080
+  protocol          = "HTTP"
+}
+
+resource "aws_lb_listener_certifcate" "api" { # expect: SCH001
+  listener_arn    = aws_lb_listener.https.arn
+  certificate_arn = data.aws_acm_certficate.api.arn
+}
+
+resource "aws_wafv2_web_acl_association" "api" {
+  resource_arn = aws_lb.api.arn
+  web_acl_arn  = var.waf_acl_arn # expect: CON003
 }

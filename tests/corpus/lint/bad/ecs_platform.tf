@@ -3,6 +3,30 @@
 # TODO(ops): clean this up before go-live!!
 ##############################################
 
+variable "environment" {
+  type    = string
+  default = "dev"
+}
+variable "prefix" { default = "bookstore" }
+variable "private_subnet_ids" {
+  type = list(string)
+}
+variable "worker_image" {
+  type        = string
+  description = "worker image (pin a digest!)"
+}
+
+variable "target_groups" {
+  type    = map(object({ arn = string, port = number }))
+  default = {}
+}
+
+data "aws_region" "current" {}
+
+data "aws_ssm_parameter" "ecs_ami" {
+  name = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
+}
+
 locals {
   app_name  = "order-service"
   task_cpu  = "512"
@@ -24,14 +48,19 @@ resource "aws_ecs_cluster" "main" {
   tags = local.common_tags
 }
 
+resource "aws_ecs_cluster_capacity_provider" "main" { # expect: SCH001
+  cluster_name       = aws_ecs_cluster.main.name
+  capacity_providers = ["FARGATE", "FARGATE_SPOT"]
+}
+
 resource "aws_cloudwatch_log_group" "orders" {
   name              = "/ecs/${local.app_name}"
-  retention_in_days = local.log_days # expect: AWS630
+  retention_in_days = local.log_days # expect: AWS630  # echo: TF-expected-retention-in-days-to-be-one-of
   tags              = local.common_tags
 }
 
 resource "aws_cloudwatch_log_group" "legacy" {
-  name = "/ecs/order service (legacy)" # expect: AWS631
+  name = "/ecs/order service (legacy)" # expect: AWS631  # echo: TF-name-isn-t-a-valid-log-group-name
   retention_in_days = 14
 }
 
@@ -42,7 +71,7 @@ resource "aws_ecs_task_definition" "orders" {
   cpu                      = local.task_cpu
   memory                   = local.task_mem # expect: AWS101
   execution_role_arn       = aws_iam_role.exec.arn
-  task_role_arn            = aws_iam_role.task.arn
+  task_role_arn            = aws_iam_role.task.arn # expect: CON005
 
   container_definitions = jsonencode([ # expect: AWS103, AWS104
     {
@@ -76,6 +105,12 @@ resource "aws_ecs_task_definition" "worker" {
   network_mode             = "bridge"     # expect: AWS102
   cpu                      = 1024
   memory                   = 3072
+
+  inference_accelerator { # expect: UPG004
+    device_name = "device_1"
+    device_type = "eia2.medium"
+  }
+
   container_definitions    = <<DEFS
 [
   {
@@ -95,6 +130,8 @@ resource "aws_ecs_service" "orders" {
   desired_count   = 2
   launch_type     = "FARGATE" # expect: AWS105
 
+  deployment_maximum_percentage = 200 # expect: SCH002
+
   capacity_provider_strategy {
     capacity_provider = "FARGATE_SPOT"
     weight            = 100
@@ -104,6 +141,24 @@ resource "aws_ecs_service" "orders" {
     subnets         = var.private_subnet_ids
     security_groups = [aws_security_group.orders.id]
   }
+
+  dynamic "load_balancer" {
+    for_each = var.target_groups
+    content { # echo: SCH008 (container_name is the misspelt container_nme)
+      target_group_arn = load_balancer.value.arn
+      container_nme    = local.app_name # expect: SCH002
+      container_port   = load_balancer.value.port
+    }
+  }
+
+  deployment_circuit_breaker { # expect: SCH008
+    enable = true
+  }
+}
+
+resource "aws_security_group" "orders" {
+  name_prefix = "orders-"
+  description = "order-service tasks"
 }
 
 resource "aws_appautoscaling_target" "orders" {
@@ -192,7 +247,7 @@ resource "aws_ecr_lifecycle_policy" "orders" {
   })
 }
 
-resource "aws_autoscaling_group" "ecs_hosts" {
+resource "aws_autoscaling_group" "ecs_hosts" { # expect: SCH007
   name                = "ecs-hosts"
   min_size            = 1
   max_size            = 3
@@ -202,10 +257,47 @@ resource "aws_autoscaling_group" "ecs_hosts" {
     id      = aws_launch_template.ecs.id
     version = "$Latest"
   }
+  launch_template { # echo: TF-too-many-launch-template-blocks
+    id      = aws_launch_template.ecs.id
+    version = "$Default"
+  }
 }
 
-resource "aws_launch_template" "ecs" {
+resource "aws_launch_template" "ecs" { # echo: TF-argument-is-deprecated
   name_prefix   = "ecs-"
   image_id      = data.aws_ssm_parameter.ecs_ami.value
   instance_type = "c3.large" # expect: AWS907
+
+  elastic_gpu_specifications { # expect: SCH005, UPG004
+    type = "eg1.medium"
+  }
+}
+
+resource "aws_iam_role" "exec" { # echo: TF-argument-is-deprecated
+  name = "${local.app_name}-exec"
+
+  assume_role_policy = <<EOF
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Principal": {"Service": "ecs-tasks.amazonaws.com"},
+      "Action": "sts:AssumeRole"
+    }
+  ]
+}
+EOF
+
+  inline_policy { # expect: SCH005
+    name = "pull-and-log"
+    policy = jsonencode({
+      Version = "2012-10-17"
+      Statement = [{
+        Effect   = "Allow"
+        Action   = ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "logs:PutLogEvents"]
+        Resource = "*"
+      }]
+    })
+  }
 }

@@ -4,9 +4,9 @@ provider "aws" {
 
 resource "aws_kms_key" "data" {
   description             = "bookstore data"
-  deletion_window_in_days = 3 # expect: AWS620
+  deletion_window_in_days = 3 # expect: AWS620  # echo: TF-expected-deletion-window-in-days
   enable_key_rotation     = true
-  rotation_period_in_days = 3650 # expect: AWS621
+  rotation_period_in_days = 3650 # expect: AWS621  # echo: TF-expected-rotation-period-in-days
 }
 
 resource "aws_kms_key" "signing" {
@@ -22,21 +22,29 @@ resource "aws_secretsmanager_secret" "db" {
   recovery_window_in_days = 60 # expect: AWS623
 }
 
-resource "aws_s3_bucket" "assets" {
+resource "aws_s3_bucket" "assets" { # echo: TF-argument-is-deprecated (versioning, lifecycle_rule)
   bucket = "Bookstore_Assets" # expect: AWS601
-  acl    = "private" # expect: AWS909
+  acl    = "private" # expect: SCH005  # echo: AWS909, TF-argument-is-deprecated
 
-  versioning { # expect: AWS909
+  versioning { # expect: SCH005  # echo: AWS909
     enabled = true
   }
 
-  lifecycle_rule { # expect: AWS909
+  lifecycle_rule { # expect: SCH005  # echo: AWS909
     enabled = true
     transition {
       days          = 10 # expect: AWS602
       storage_class = "STANDARD_IA"
     }
   }
+}
+
+resource "aws_s3_bukcet" "backups" { # expect: SCH001
+  bucket = "bookstore-backups"
+}
+
+resource "aws_kms_alias" "data" { # expect: SCH008
+  name = "alias/bookstore-data"
 }
 
 resource "aws_s3_bucket" "logs" {
@@ -50,7 +58,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "logs" {
     id     = "expire"
     status = "Enabled"
     filter {
-      prefix = "alb/"
+      prefix = format("alb/%s/") # expect: TF-error-in-function-call
     }
     transition {
       days          = 30
@@ -82,8 +90,17 @@ resource "aws_s3_bucket_policy" "assets" {
   })
 }
 
+# certificate for CloudFront (must be in us-east-1)
+resource "aws_acm_certificate" "cdn" {
+  domain_name       = "www.bookstore.example.com"
+  validation_method = "DNS"
+  region            = "us-east-1" # expect: SCH002
+}
+
 resource "aws_cloudfront_distribution" "cdn" {
   enabled             = true
+  is_ipv6_enable      = true # expect: SCH002
+  domain_name         = "www.bookstore.example.com" # expect: SCH003
   default_root_object = "index.html"
   aliases             = ["www.bookstore.example.com"]
 
@@ -97,6 +114,13 @@ resource "aws_cloudfront_distribution" "cdn" {
     allowed_methods        = ["GET", "HEAD"]
     cached_methods         = ["GET", "HEAD"]
     viewer_protocol_policy = "allow-all" # expect: AWS612
+
+    forwarded_value { # expect: SCH004
+      query_string = false
+      cookies {
+        forward = "none"
+      }
+    }
   }
 
   restrictions {
@@ -140,7 +164,7 @@ resource "aws_appmesh_mesh" "bookstore" { # expect: AWS902
 
 resource "aws_launch_configuration" "bastion" { # expect: AWS908
   name_prefix   = "bastion-"
-  image_id      = data.aws_ami.al2023.id
+  image_id      = data.aws_ami.al2023.id # expect: CON005
   instance_type = "t3.micro"
 }
 

@@ -1,3 +1,8 @@
+variable "private_subnet_ids" {
+  type        = list(string)
+  description = "subnets for the nightly report task"
+}
+
 # --- queues -------------------------------------------------------------------
 resource "aws_sqs_queue" "fulfillment_dlq" {
   name                      = "fulfillment-dlq"
@@ -20,12 +25,13 @@ resource "aws_sqs_queue" "payments" {
   name                        = "payments" # expect: AWS302
   fifo_queue                  = true
   content_based_deduplication = true
-  delay_seconds               = 1800 # expect: AWS301
-  max_message_size            = 2097152 # expect: AWS301
+  delay_seconds               = 1800 # expect: AWS301  # echo: TF-expected-delay-seconds
+  max_message_size            = 2097152 # expect: AWS301  # echo: TF-expected-max-message-size
 }
 
 resource "aws_sqs_queue" "payments_dlq" {
-  name = "payments-dlq"
+  name                     = "payments-dlq"
+  message_retention_period = 1209600 # expect: SCH002
 }
 
 resource "aws_sqs_queue_redrive_policy" "payments" {
@@ -38,7 +44,45 @@ resource "aws_sqs_queue_redrive_policy" "payments" {
 
 resource "aws_sqs_queue" "notifications" {
   name                      = "notifications.fifo" # expect: AWS302
-  message_retention_seconds = 30 # expect: AWS301
+  message_retention_seconds = 30 # expect: AWS301  # echo: TF-expected-message-retention-seconds
+  url                       = "https://sqs.eu-west-1.amazonaws.com/123456789012/notifications.fifo" # expect: SCH003
+}
+
+resource "aws_sqs_queue_policy" "fulfillment" {
+  queue_url = aws_sqs_queue.fulfillment.id
+  policy    = <<POLICY
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "AllowEventBridge",
+      "Effect": "Allow",
+      "Principal": {"Service": "events.amazonaws.com"},
+      "Action": "sqs:SendMessage",
+      "Resource": "${aws_sqs_queue.fulfillment.arn}",
+      "Condition": {"ArnEquals": {"aws:SourceArn": "${aws_cloudwatch_event_rule.order_created.arn}"}}
+    }
+  ]
+}
+POLICY
+}
+
+# the legacy consumers read the queue URL from SSM
+resource "aws_ssm_parameter" "fulfillment_queue_url" {
+  name  = "/bookstore/fulfillment/queue-url"
+  type  = "String"
+  value = aws_sqs_queue.fulfillment.queue_url # expect: TF-unsupported-attribute
+}
+
+resource "aws_sns_topic" "alerts" {
+  name = "bookstore-alerts"
+}
+
+resource "aws_sns_topic_subscription" "ops" {
+  for_each  = toset(var.ops_emails) # expect: CON003
+  topic_arn = aws_sns_topic.alerts.arn
+  protocol  = "email"
+  endpoint  = each.value
 }
 
 resource "aws_sns_topic" "order_events" {
@@ -56,11 +100,25 @@ resource "aws_lambda_function" "fulfillment_worker" {
   timeout       = 120
   memory_size   = 12288 # expect: AWS310
 
-  environment {
+  environment = { # expect: SCH006
     variables = {
       QUEUE_URL = aws_sqs_queue.fulfillment.url
     }
   }
+}
+
+resource "aws_iam_role" "worker" {
+  name               = "fulfillment-worker"
+  assume_role_policy = <<-JSON
+    {
+      "Version": "2012-10-17",
+      "Statement": [{
+        "Effect": "Allow",
+        "Principal": {"Service": "lambda.amazonaws.com"},
+        "Action": "sts:AssumeRole"
+      }]
+    }
+  JSON
 }
 
 resource "aws_lambda_event_source_mapping" "fulfillment" {
@@ -88,7 +146,7 @@ resource "aws_cloudwatch_event_target" "fulfillment" {
   arn            = aws_sqs_queue.fulfillment.arn
 
   retry_policy {
-    maximum_event_age_in_seconds = 172800 # expect: AWS320
+    maximum_event_age_in_seconds = 172800 # expect: AWS320  # echo: TF-expected-retry-policy-0-maximum-event-age-in-seconds
     maximum_retry_attempts       = 3
   }
 }
@@ -106,10 +164,10 @@ resource "aws_cloudwatch_event_rule" "nightly_report" {
 
 resource "aws_cloudwatch_event_target" "nightly_report" {
   rule = aws_cloudwatch_event_rule.nightly_report.name
-  arn  = aws_ecs_cluster.main.arn # expect: AWS321
+  arn  = aws_ecs_cluster.main.arn # expect: AWS321, CON005
 
   ecs_target {
-    task_definition_arn = aws_ecs_task_definition.report.arn
+    task_definition_arn = aws_ecs_task_definition.report.arn # expect: CON005
     launch_type         = "FARGATE"
     network_configuration {
       subnets = var.private_subnet_ids
@@ -119,4 +177,11 @@ resource "aws_cloudwatch_event_target" "nightly_report" {
   retry_policy {
     maximum_retry_attempts = -1 # expect: AWS320
   }
+}
+
+# audit copy of every order event -- "arn to be filled in by the security team"
+resource "aws_cloudwatch_event_target" "audit" { # expect: SCH008
+  rule           = aws_cloudwatch_event_rule.order_created.name
+  event_bus_name = aws_cloudwatch_event_bus.bookstore.name
+  target_id      = "audit"
 }

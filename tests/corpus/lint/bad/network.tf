@@ -7,31 +7,38 @@ terraform {
   }
 }
 
+variable "azs" {
+  default = ["eu-west-1a", "eu-west-1b"]
+}
+
 resource "aws_vpc" "main" {
   cidr_block           = "10.20.0.0/16"
   enable_dns_hostnames = true
-  tags = {
-    Name = "bookstore"
+  tags = { # expect: CON003
+    Name        = "bookstore"
+    Environment = var.environment # echo: TF-reference-to-undeclared-input-variable
   }
 }
 
 resource "aws_subnet" "public_a" {
   vpc_id                  = aws_vpc.main.id
   cidr_block              = "10.20.0.0/22"
-  availability_zone       = "eu-west-1a"
+  availability_zone       = var.azs[0]
   map_public_ip_on_launch = true
 }
 
 resource "aws_subnet" "public_b" {
   vpc_id            = aws_vpc.main.id
   cidr_block        = "10.20.2.0/24" # overlaps public_a  # expect: AWS403
-  availability_zone = "eu-west-1b"
+  availability_zone = var.azs[1]
+  region            = "eu-west-1" # pasted from the 6.x docs; 5.x has no per-resource region  # expect: SCH002
 }
 
 resource "aws_subnet" "private_a" {
   vpc_id            = aws_vpc.main.id
   cidr_block        = "10.21.0.0/24" # expect: AWS404
   availability_zone = "eu-west-1a"
+  map_public_ip     = false # expect: SCH002
 }
 
 resource "aws_subnet" "private_b" {
@@ -53,7 +60,7 @@ resource "aws_subnet" "computed" {
 }
 
 resource "aws_eip" "nat" {
-  vpc = true # expect: AWS901
+  vpc = true # expect: SCH005  # echo: AWS901, TF-argument-is-deprecated
 }
 
 resource "aws_nat_gateway" "main" {
@@ -61,9 +68,32 @@ resource "aws_nat_gateway" "main" {
   subnet_id     = aws_subnet.public_a.id
 }
 
+resource "aws_network_acl" "data" {
+  vpc_id     = aws_vpc.main.id
+  subnet_ids = [aws_subnet.data.id]
+}
+
+resource "aws_network_acl_rule" "deny_rdp" { # expect: SCH008
+  network_acl_id = aws_network_acl.data.id
+  rule_number    = 90
+  egress         = false
+  protocol       = "tcp"
+  cidr_block     = "0.0.0.0/0"
+  from_port      = 3389
+  to_port        = 3389
+}
+
 resource "aws_security_group" "db" {
   name   = "db"
   vpc_id = aws_vpc.main.id
+
+  ingress {
+    description = "postgres from the VPC"
+    from_port   = 5432
+    to_port     = 5432
+    protocol    = "tcp"
+    cidr_block  = [aws_vpc.main.cidr_block] # expect: SCH002
+  }
 }
 
 resource "aws_security_group_rule" "db_from_anywhere" {
@@ -85,7 +115,7 @@ resource "aws_vpc_security_group_ingress_rule" "mongo" {
 
 resource "aws_vpc_security_group_ingress_rule" "from_app" {
   security_group_id            = aws_security_group.db.id
-  referenced_security_group_id = aws_security_group.app.id
+  referenced_security_group_id = aws_security_group.app.id # expect: CON005
   ip_protocol                  = "tcp"
   from_port                    = 5432
   to_port                      = 5432
@@ -110,12 +140,17 @@ resource "aws_route53_record" "spf" {
   records = ["v=spf1 include:amazonses.com -all"] # expect: AWS421
 }
 
-resource "aws_wafv2_web_acl" "api" {
+resource "aws_wafv2_web_acl" "api" { # expect: SCH007
   name  = "bookstore-api"
   scope = "REGIONAL"
 
   default_action {
     allow {}
+  }
+
+  # TODO: switch to block once the allow-list is in place
+  default_action { # echo: TF-too-many-default-action-blocks
+    block {}
   }
 
   rule {
