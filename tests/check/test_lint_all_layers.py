@@ -52,19 +52,13 @@ def test_terraform_reports_nothing_unplanted_on_bad_case(path: Path) -> None:
     assert not missing and not unexpected, f"missing={missing} unexpected={describe(unexpected)}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known double reports: terraform's 'Argument is deprecated' warnings repeat SCH005, "
-    "provider value checks repeat the rules layer (ranges, CIDRs, log group names), and "
-    "terraform points at the reference or the surplus block where consistency (CON003) and "
-    "schema (SCH007) point at the attribute or the enclosing block",
-)
 def test_terraform_repeats_no_offline_finding() -> None:
     echoes = []
     for path in BAD:
         files = read_case(path)
         markers = parse_markers(files)
-        outcome = run_layers(Subject(files), (*OFFLINE_LAYERS, "terraform"))
+        # with the rules layer too: the provider's value checks repeat rule findings
+        outcome = run_layers(Subject(files), (*OFFLINE_LAYERS, "rules", "terraform"))
         echoes += [f for f in outcome.findings if f.layer == "terraform" and markers.echoed(f)]
     assert echoes == [], describe(echoes)
 
@@ -93,7 +87,6 @@ def test_good_module_is_clean_in_every_layer(
 
 
 # --------------------------------------------------------------------------- known gaps
-# Strict xfails: each turns into a failure (XPASS) once tfgen is fixed; then drop the mark.
 
 ALIASED_MODULE = """\
 terraform {
@@ -114,21 +107,11 @@ resource "aws_acm_certificate" "cdn" {
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="terraform validate cannot validate a module that declares configuration_aliases "
-    "(hashicorp/terraform#28490): 'Provider configuration not present', with no file or line",
-)
 def test_module_with_configuration_aliases_has_no_terraform_findings() -> None:
     outcome = run_layers(Subject({"main.tf": ALIASED_MODULE}), ["terraform"])
     assert describe(outcome.findings) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the terraform layer validates only the root of the linted tree; modules in "
-    "sub-folders that no root calls are never validated (and nothing says so)",
-)
 def test_terraform_validates_modules_in_sub_folders() -> None:
     files = {
         "network/main.tf": 'resource "aws_vpc" "this" {\n'
@@ -141,11 +124,6 @@ def test_terraform_validates_modules_in_sub_folders() -> None:
     assert where == [("network/main.tf", 3)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the checkov layer drops checkov's own skipped checks (CheckovResult.skipped), so "
-    "`tfgen lint` honours inline #checkov:skip comments but never reports them",
-)
 def test_lint_reports_inline_checkov_skips() -> None:
     path = next(p for p in GOOD if p.name == "edge")
     outcome = run_layers(Subject(read_case(path)), ["checkov"])

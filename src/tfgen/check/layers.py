@@ -14,15 +14,21 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tfgen.check import LAYERS, OFFLINE_LAYERS, TREE_LAYERS, resultcache
 from tfgen.check.consistency import check_consistency, modules_of, parse_tree
+from tfgen.check.dedupe import once
 from tfgen.check.findings import Finding, HclLocation, Severity, SpecLocation
 from tfgen.check.hcldoc import HclDocument
-from tfgen.check.references import check_references
+from tfgen.check.references import callee, check_references
 from tfgen.render.provenance import Provenance
 from tfgen.spec.loader import Source
 from tfgen.spec.model import Platform
+
+if TYPE_CHECKING:
+    from tfgen.terraform.runner import TerraformDiagnostic
+from tfgen.terraform.runner import TerraformDiagnostic
 
 __all__ = ["LAYERS", "TREE_LAYERS", "Outcome", "SpecMapper", "Subject", "run_layers"]
 
@@ -35,6 +41,7 @@ class Subject:
     platform: Platform | None = None
     var_files: Sequence[str] = ()
     skips: Mapping[str, str] = field(default_factory=dict)
+    inline_skips: list[tuple[str, str, str]] = field(default_factory=list)  # reported too
 
 
 @dataclass
@@ -77,27 +84,45 @@ def terraform_code(summary: str) -> str:
     return "TF-" + _SLUG.sub("-", summary.lower()).strip("-")[:60]
 
 
+def root_modules(files: Mapping[str, str]) -> list[str]:
+    """Folders holding a module that no other module of the tree calls ('' = the top)."""
+    modules = modules_of(parse_tree({p: t for p, t in files.items() if p.endswith(".tf")}))
+    called = {callee(m, name) for m in modules.values() for name in m.calls}
+    return sorted(folder for folder in modules if folder not in called)
+
+
+def _subtree(files: Mapping[str, str], folder: str) -> dict[str, str]:
+    if not folder:
+        return dict(files)
+    prefix = folder + "/"
+    return {p.removeprefix(prefix): t for p, t in files.items() if p.startswith(prefix)}
+
+
 def _terraform(subject: Subject) -> list[Finding]:
+    """terraform validate on every root module of the tree (tfvars: the top one only)."""
     from tfgen.terraform.runner import validate_files  # noqa: PLC0415
 
     found = []
-    for diag in validate_files(subject.files, var_files=list(subject.var_files)):
-        severity = Severity.ERROR if diag.is_error else Severity.WARNING
-        location = HclLocation(diag.filename or "", diag.line, diag.column, diag.address or "")
-        message = f"{diag.summary}: {diag.detail}" if diag.detail else diag.summary
-        found.append(
-            Finding(
-                "terraform",
-                severity,
-                terraform_code(diag.summary),
-                " ".join(message.split()),
-                location,
-            )
-        )
+    for folder in root_modules(subject.files):
+        var_files = list(subject.var_files) if not folder else []
+        prefix = f"{folder}/" if folder else ""
+        for diag in validate_files(_subtree(subject.files, folder), var_files=var_files):
+            found.append(_diagnostic(diag, prefix))
     return found
 
 
+def _diagnostic(diag: TerraformDiagnostic, prefix: str) -> Finding:
+    severity = Severity.ERROR if diag.is_error else Severity.WARNING
+    file = f"{prefix}{diag.filename}" if diag.filename else prefix.rstrip("/")
+    location = HclLocation(file, diag.line, diag.column, diag.address or "")
+    message = f"{diag.summary}: {diag.detail}" if diag.detail else diag.summary
+    return Finding(
+        "terraform", severity, terraform_code(diag.summary), " ".join(message.split()), location
+    )
+
+
 def _checkov(subject: Subject) -> list[Finding]:
+    """checkov's findings; the checks it skipped on inline comments go to ``subject.inline``."""
     from tfgen.check.checkov import run_checkov  # noqa: PLC0415
 
     with tempfile.TemporaryDirectory(prefix="tfgen-checkov-") as tmp:
@@ -106,7 +131,12 @@ def _checkov(subject: Subject) -> list[Finding]:
             target = root / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        return run_checkov(root).findings
+        result = run_checkov(root)
+    subject.inline_skips.extend(
+        (s.check_id, s.address, " ".join(s.justification.split()) or "(no reason given)")
+        for s in result.skipped
+    )
+    return result.findings
 
 
 RUNNERS: dict[str, Callable[[Subject], list[Finding]]] = {
@@ -126,42 +156,6 @@ def _apply_skips(findings: list[Finding], skips: Mapping[str, str], out: Outcome
         else:
             address = finding.location.address if finding.location else ""
             out.skipped.append((finding.code, address, " ".join(reason.split())))
-
-
-# terraform validate repeats what the offline layers already said about the same line.
-_ECHOED = (
-    "TF-unsupported-argument",
-    "TF-missing-required-argument",
-    "TF-invalid-resource-type",
-    "TF-invalid-data-source",
-    "TF-unsupported-block-type",
-    "TF-too-many-",
-    "TF-value-for-unconfigurable-attribute",
-    "TF-insufficient-",
-    "TF-reference-to-undeclared",
-    "TF-missing-required-",
-    "TF-unsupported-attribute",
-)
-
-
-def _drop_echoes(findings: list[Finding]) -> list[Finding]:
-    """Report each problem once: drop terraform's diagnostic when an offline layer flagged
-    the same file and line (the offline finding has the hint and the did-you-mean)."""
-    seen = {
-        (f.location.file, f.location.line)
-        for f in findings
-        if f.location is not None and f.layer in ("schema", "consistency")
-    }
-    return [
-        f
-        for f in findings
-        if not (
-            f.layer == "terraform"
-            and f.location is not None
-            and (f.location.file, f.location.line) in seen
-            and f.code.startswith(_ECHOED)
-        )
-    ]
 
 
 def _run_layer(layer: str, subject: Subject) -> list[Finding]:
@@ -188,7 +182,8 @@ def run_layers(subject: Subject, layers: Sequence[str]) -> Outcome:
         if layer in layers:
             _apply_skips(_run_layer(layer, subject), subject.skips, out)
             out.layers_run.append(layer)
-    out.findings = sorted(_drop_echoes(out.findings), key=Finding.sort_key)
+    out.skipped.extend(subject.inline_skips)
+    out.findings = sorted(once(out.findings, out.layers_run), key=Finding.sort_key)
     out.skipped.sort()
     return out
 

@@ -179,7 +179,7 @@ def _check_outputs(module: Module, modules: Mapping[str, Module]) -> Iterator[Fi
                 parts = names(ref)
                 if parts[0] != "module" or len(parts) < 3 or parts[1] not in module.calls:
                     continue
-                child = modules.get(_callee(module, parts[1]))
+                child = modules.get(callee(module, parts[1]))
                 if child is not None and parts[2] not in child.outputs:
                     yield _finding(
                         "CON006",
@@ -190,7 +190,7 @@ def _check_outputs(module: Module, modules: Mapping[str, Module]) -> Iterator[Fi
                     )
 
 
-def _callee(module: Module, name: str) -> str:
+def callee(module: Module, name: str) -> str:
     source = module.calls[name].value("source")
     text = source.as_str() if source is not None else None
     return _module_dir(module.path, text or "")
@@ -208,7 +208,7 @@ def check_references(modules: Mapping[str, Module]) -> list[Finding]:
                     if (f := _check_ref(module, block, ref, line, column)) is not None
                 )
         for name, call in sorted(module.calls.items()):
-            child = modules.get(_callee(module, name))
+            child = modules.get(callee(module, name))
             if child is not None:
                 found.extend(_check_call(call, child))
         found.extend(_check_outputs(module, modules))

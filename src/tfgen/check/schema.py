@@ -134,16 +134,13 @@ class _Checker:
         for name, attr in sorted(block.attributes.items()):
             if name not in META_ARGUMENTS or path != address:
                 self.attribute(block, schema, name, attr.line, attr.column, address, path)
-        counts: dict[str, int] = {}
         for nested in block.blocks:
             name, body = _nested_name(nested)
             if name in META_BLOCKS and path == address:
                 continue
-            if nested.type != "dynamic":
-                counts[name] = counts.get(name, 0) + 1
             self.nested(nested, name, body, schema, address, f"{path}.{name}")
         self.missing(block, schema, address, path)
-        self.too_many(block, schema, counts, address)
+        self.too_many(block, schema, address)
 
     def attribute(
         self,
@@ -156,7 +153,7 @@ class _Checker:
         path: str,
     ) -> None:
         spec = schema.attributes.get(name)
-        where = f"{name!r}" if path == address else f"{name!r} in {path.split('.', 2)[-1]}"
+        where = f"{name!r}" if path == address else f"{name!r} in {_inner(path, address)}"
         if spec is None:
             if name in schema.blocks:
                 self.add(
@@ -215,7 +212,8 @@ class _Checker:
             self.object_body(body, object_type, name, address)
             return
         if spec is None:
-            where = f"{name!r}" if path.count(".") <= 2 else f"{name!r} in {path.split('.', 2)[-1]}"
+            parent = _inner(path.rsplit(".", 1)[0], address)
+            where = f"{name!r}" if parent == address else f"{name!r} in {parent}"
             if name in schema.attributes:
                 self.add(
                     "SCH006",
@@ -270,9 +268,12 @@ class _Checker:
 
     def missing(self, block: Block, schema: BlockSchema, address: str, path: str) -> None:
         present = set(block.attributes) | {_nested_name(b)[0] for b in block.blocks}
+        known = set(schema.attributes) | set(schema.blocks)
+        # a misspelt required argument is reported once, as unknown with its did-you-mean
+        suggested = {closest(n, schema.arguments()) for n in present - known - META_ARGUMENTS}
         for name in schema.required_arguments():
-            if name not in present:
-                where = "" if path == address else f" in {path.split('.', 2)[-1]}"
+            if name not in present and name not in suggested:
+                where = "" if path == address else f" in {_inner(path, address)}"
                 self.add(
                     "SCH008",
                     Severity.ERROR,
@@ -284,22 +285,31 @@ class _Checker:
                     address,
                 )
 
-    def too_many(
-        self, block: Block, schema: BlockSchema, counts: dict[str, int], address: str
-    ) -> None:
-        for name, count in sorted(counts.items()):
+    def too_many(self, block: Block, schema: BlockSchema, address: str) -> None:
+        by_name: dict[str, list[Block]] = {}
+        for nested in block.blocks:
+            if nested.type != "dynamic":
+                by_name.setdefault(nested.type, []).append(nested)
+        for name, blocks in sorted(by_name.items()):
             spec = schema.blocks.get(name)
-            if spec is not None and spec.max_items is not None and count > spec.max_items:
-                self.add(
-                    "SCH007",
-                    Severity.ERROR,
-                    f"block {name!r} appears {count} times; at most {spec.max_items} allowed",
-                    "merge the blocks",
-                    block,
-                    block.line,
-                    block.column,
-                    address,
-                )
+            if spec is None or spec.max_items is None or len(blocks) <= spec.max_items:
+                continue
+            surplus = blocks[spec.max_items]  # the first block over the limit
+            self.add(
+                "SCH007",
+                Severity.ERROR,
+                f"block {name!r} appears {len(blocks)} times; at most {spec.max_items} allowed",
+                "merge the blocks",
+                surplus,
+                surplus.line,
+                surplus.column,
+                address,
+            )
+
+
+def _inner(path: str, address: str) -> str:
+    """A nested path without its resource address: ``rule.action``."""
+    return path[len(address) + 1 :] if path.startswith(address + ".") else path
 
 
 def _object_element(schema: BlockSchema, name: str) -> dict[str, object] | None:

@@ -38,7 +38,7 @@ from tfgen.terraform.pyterraform import flagged, tf_cmd
 
 DEFAULT_TIMEOUT_S = 1800.0
 FMT_SUFFIXES = (".tf", ".tfvars")
-_CACHE_FORMAT = "tfgen-validate-v2"
+_CACHE_FORMAT = "tfgen-validate-v3"
 _CACHE_KEEP = 256
 _SKIP_DIRS = frozenset({".terraform", ".git", "terraform.tfstate.d"})
 _SKIP_FILES = frozenset({".terraform.lock.hcl", ".terraform.tfstate.lock.info"})
@@ -342,11 +342,38 @@ def validate_tree(
     with tempfile.TemporaryDirectory(prefix="validate-", dir=work_root) as tmp:
         work = Path(tmp)
         _write_tree(work, tree)
+        _configure_aliases(work, tree)
         diagnostics = _init_and_validate(work, context)
         if var_files and not any(d.is_error for d in diagnostics):
             diagnostics += _check_var_files(work, context, var_files)
     _store_cached(context.cache, key, diagnostics)
     return diagnostics
+
+
+_ALIASES = re.compile(r"configuration_aliases\s*=\s*\[(?P<names>[^\]]*)\]")
+_ALIAS_NAME = re.compile(r"(?P<provider>[A-Za-z][A-Za-z0-9_-]*)\.(?P<alias>[A-Za-z][A-Za-z0-9_-]*)")
+_ALIASES_FILE = "_tfgen_configuration_aliases.tf"
+
+
+def _configure_aliases(work: Path, tree: Mapping[str, bytes]) -> None:
+    """Give a reusable module the provider configurations its callers would pass.
+
+    ``terraform validate`` cannot validate a module that declares
+    ``configuration_aliases`` on its own (hashicorp/terraform#28490); an empty aliased
+    provider block per alias in the scratch copy is what its callers would supply.
+    """
+    aliases: set[tuple[str, str]] = set()
+    for name, data in tree.items():
+        if "/" in name or not name.endswith(".tf"):
+            continue
+        for match in _ALIASES.finditer(data.decode("utf-8", errors="replace")):
+            aliases.update(
+                (m.group("provider"), m.group("alias"))
+                for m in _ALIAS_NAME.finditer(match.group("names"))
+            )
+    if aliases:
+        blocks = [f'provider "{p}" {{\n  alias = "{a}"\n}}\n' for p, a in sorted(aliases)]
+        (work / _ALIASES_FILE).write_text("\n".join(blocks), encoding="utf-8")
 
 
 # An override file switches any backend to "local" in the scratch copy, so that

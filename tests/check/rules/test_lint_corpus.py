@@ -38,6 +38,7 @@ import pytest
 from check.rules.lintcase import TODAY, reported
 from helpers import REPO
 from tfgen.check.consistency import parse_tree
+from tfgen.check.dedupe import once
 from tfgen.check.findings import Finding
 from tfgen.check.hcldoc import parse_hcl
 from tfgen.check.layers import Subject, run_layers
@@ -117,7 +118,7 @@ def lint_offline(files: Mapping[str, str]) -> list[Finding]:
     """consistency + schema (as ``tfgen lint`` runs them) + rules on a fixed date."""
     found = run_layers(Subject(files), OFFLINE_LAYERS).findings
     docs = [d for p, d in parse_tree(files).items() if p.endswith(".tf")]
-    return found + run_rules(docs, today=TODAY)
+    return once(found + run_rules(docs, today=TODAY), [*OFFLINE_LAYERS, "rules"])
 
 
 def describe(findings: Iterable[Finding]) -> list[str]:
@@ -190,12 +191,6 @@ def test_bad_corpus_exercises_the_schema_and_consistency_checks() -> None:
     assert schema | consistency <= planted
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known double reports: the rules AWS901/AWS909 restate the schema layer's "
-    "SCH005 on the same argument, and a misspelt required argument also reports SCH008 "
-    "for the name its own did-you-mean suggests",
-)
 def test_offline_layers_report_each_defect_once() -> None:
     echoes = []
     for path in BAD:
@@ -250,11 +245,6 @@ def test_good_module_is_complete(path: Path) -> None:
     assert [o.name for o in outputs if "description" not in o.attributes] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an unknown block nested two levels deep is described with its own name as its "
-    "parent: \"unknown block 'forwarded_value' in default_cache_behavior.forwarded_value\"",
-)
 def test_unknown_nested_block_names_its_parent() -> None:
     files = read_case(CORPUS / "bad" / "edge_storage.tf")
     [message] = [f.message for f in lint_offline(files) if f.code == "SCH004"]

@@ -82,7 +82,7 @@ resource "aws_lb" "api" {
   dns_name                   = "api.bookstore.example.com" # expect: SCH003
 }
 
-resource "aws_lb_target_group" "orders" { # expect: SCH007
+resource "aws_lb_target_group" "orders" {
   name        = "orders-tg"
   port        = 8080
   protocol    = "HTTP"
@@ -99,7 +99,7 @@ resource "aws_lb_target_group" "orders" { # expect: SCH007
   }
 
   # old check, "kept just in case"
-  health_check { # echo: TF-too-many-health-check-blocks
+  health_check { # expect: SCH007  # echo: TF-too-many-health-check-blocks
     path = "/"
   }
 }

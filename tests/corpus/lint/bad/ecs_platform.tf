@@ -247,7 +247,7 @@ resource "aws_ecr_lifecycle_policy" "orders" {
   })
 }
 
-resource "aws_autoscaling_group" "ecs_hosts" { # expect: SCH007
+resource "aws_autoscaling_group" "ecs_hosts" {
   name                = "ecs-hosts"
   min_size            = 1
   max_size            = 3
@@ -257,7 +257,7 @@ resource "aws_autoscaling_group" "ecs_hosts" { # expect: SCH007
     id      = aws_launch_template.ecs.id
     version = "$Latest"
   }
-  launch_template { # echo: TF-too-many-launch-template-blocks
+  launch_template { # expect: SCH007  # echo: TF-too-many-launch-template-blocks
     id      = aws_launch_template.ecs.id
     version = "$Default"
   }

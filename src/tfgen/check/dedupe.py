@@ -1,0 +1,87 @@
+"""Report each problem once, from the layer that explains it best.
+
+* terraform validate repeats what the offline layers derive from the same sources: the
+  provider schema (unknown arguments, missing ones, too many blocks, deprecations), the
+  references of the module, and the provider's value checks (which the rules cover with a
+  hint).  Those diagnostics are dropped when the offline layer that covers them ran.
+* a rule and the schema layer can flag the same deprecated or 6.x-removed argument; the
+  schema finding stays and takes the rule's more specific hint and documentation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from tfgen.check.findings import Finding
+
+SCHEMA_ECHOES = (
+    "TF-unsupported-argument",
+    "TF-unsupported-block-type",
+    "TF-missing-required-",
+    "TF-invalid-resource-type",
+    "TF-invalid-data-source",
+    "TF-too-many-",
+    "TF-insufficient-",
+    "TF-value-for-unconfigurable-attribute",
+    "TF-argument-is-deprecated",
+    "TF-deprecated-",
+)
+REFERENCE_ECHOES = ("TF-reference-to-undeclared",)
+OFFLINE = ("schema", "consistency", "rules")
+_QUOTED = re.compile(r'"([^"]+)"')
+
+Place = tuple[str, int]
+
+
+def _place(finding: Finding) -> Place | None:
+    loc = finding.location
+    return (loc.file, loc.line) if loc is not None and loc.file else None
+
+
+def _echoes_reference(finding: Finding, explained: list[Finding]) -> bool:
+    names = _QUOTED.findall(finding.message)
+    file = finding.location.file if finding.location else ""
+    return any(
+        c.location is not None and c.location.file == file and any(n in c.message for n in names)
+        for c in explained
+    )
+
+
+def _terraform_echo(
+    finding: Finding, ran: Sequence[str], offline: set[Place], consistency: list[Finding]
+) -> bool:
+    if finding.layer != "terraform":
+        return False
+    if "schema" in ran and finding.code.startswith(SCHEMA_ECHOES):
+        return True
+    if finding.code.startswith(REFERENCE_ECHOES) and _echoes_reference(finding, consistency):
+        return True
+    return _place(finding) in offline
+
+
+def _merge_rules_into_schema(findings: list[Finding]) -> list[Finding]:
+    rules = {p: f for f in findings if f.layer == "rules" and (p := _place(f)) is not None}
+    merged: list[Finding] = []
+    absorbed: set[int] = set()
+    for found in findings:
+        place = _place(found)
+        rule = rules.get(place) if place is not None else None
+        upgrade = found.code == "SCH005" or found.code.startswith("UPG")
+        if found.layer == "schema" and upgrade and rule is not None:
+            merged.append(
+                replace(found, hint=rule.hint or found.hint, doc_url=rule.doc_url or found.doc_url)
+            )
+            absorbed.add(id(rule))
+        else:
+            merged.append(found)
+    return [f for f in merged if id(f) not in absorbed]
+
+
+def once(findings: list[Finding], ran: Sequence[str]) -> list[Finding]:
+    """The findings with every repeated report of one problem removed."""
+    offline = {p for f in findings if f.layer in OFFLINE and (p := _place(f)) is not None}
+    consistency = [f for f in findings if f.layer == "consistency"]
+    kept = [f for f in findings if not _terraform_echo(f, ran, offline, consistency)]
+    return _merge_rules_into_schema(kept)
