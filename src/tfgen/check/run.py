@@ -60,7 +60,7 @@ def display_prefix(folder: Path) -> str:
     return "" if rel == "." else Path(rel).as_posix() + "/"
 
 
-def _finish(findings: list[Finding], outcome: Outcome, opts: Options) -> Result:
+def _finish(findings: list[Finding], outcome: Outcome, opts: Options, anchor: str) -> Result:
     kept, suppressed = findings, 0
     if opts.baseline is not None:
         kept, suppressed = baseline.suppress(findings, baseline.load(opts.baseline))
@@ -74,6 +74,7 @@ def _finish(findings: list[Finding], outcome: Outcome, opts: Options) -> Result:
         baseline_suppressed=suppressed,
         environments=list(opts.environments),
         information_uri=HOME,
+        anchor_file=anchor,  # SARIF: where findings without a location are shown
     )
     return Result(report, outcome.skipped, findings)
 
@@ -96,7 +97,7 @@ def validate_rendered(
         build_provenance(files), base, {e.environment.name: e.source for e in environments}
     )
     findings = map_to_spec(outcome.findings, mapper, display_prefix(out_dir))
-    return _finish(findings, outcome, opts)
+    return _finish(findings, outcome, opts, base.files[0] if base.files else "")
 
 
 def _read_tree(path: Path) -> tuple[Path, dict[str, str]]:
@@ -131,4 +132,5 @@ def lint_paths(paths: Sequence[Path], opts: Options) -> Result:
         findings += prefixed(outcome.findings, display_prefix(root))
         total.skipped += outcome.skipped
         total.layers_run = outcome.layers_run
-    return _finish(sorted(findings, key=Finding.sort_key), total, opts)
+    anchor = paths[0].as_posix() if paths and paths[0].is_file() else ""
+    return _finish(sorted(findings, key=Finding.sort_key), total, opts, anchor)
