@@ -23,3 +23,15 @@ FARGATE_SIZES: dict[int, tuple[int, ...]] = {
     8192: tuple(range(16384, 61440 + 1, 4096)),
     16384: tuple(range(32768, 122880 + 1, 8192)),
 }
+
+# Regions where ALB access logs are delivered by a per-region ELB account; regions opened
+# since August 2022 use the log-delivery service principal instead.
+# https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
+ELB_ACCOUNT_REGIONS = frozenset({
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "af-south-1", "ap-east-1",
+    "ap-south-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1",
+    "ap-southeast-2", "ap-southeast-3", "ca-central-1", "eu-central-1", "eu-west-1",
+    "eu-west-2", "eu-west-3", "eu-south-1", "eu-north-1", "me-south-1", "sa-east-1",
+    "us-gov-west-1", "us-gov-east-1", "cn-north-1", "cn-northwest-1",
+})  # fmt: skip
+ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com"

@@ -181,3 +181,16 @@ def test_byte_identical_across_hash_seeds(repo: Path, tmp_path: Path) -> None:
             }
         )
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_new_regions_deliver_alb_logs_through_the_service_principal(project: Path) -> None:
+    platform = project / "specs/platform.yaml"
+    platform.write_text(
+        platform.read_text().replace("primary: eu-west-1", "primary: ap-southeast-4")
+    )
+    network = project / "specs/network.yaml"
+    network.write_text(network.read_text().replace("eu-west-1", "ap-southeast-4"))
+    files = render_project(load_project(project))
+    ingress = files["modules/ingress/main.tf"]
+    assert "aws_elb_service_account" not in ingress
+    assert 'identifiers = ["logdelivery.elasticloadbalancing.amazonaws.com"]' in ingress

@@ -10,7 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tfgen.awsfacts import FARGATE_SIZES, LOG_RETENTION_DAYS
+from tfgen.awsfacts import (
+    ELB_ACCOUNT_REGIONS,
+    ELB_LOG_DELIVERY_SERVICE,
+    FARGATE_SIZES,
+    LOG_RETENTION_DAYS,
+)
 from tfgen.spec.model import Environment, Platform, Service
 from tfgen.spec.rules import short_name
 
@@ -121,6 +126,8 @@ def shared_context(platform: Platform, environments: list[str]) -> dict[str, Any
             for n, s in sorted(platform.secrets.items())
         ],
         "ingress": platform.ingress,
+        "elb_log_account": platform.platform.regions.primary in ELB_ACCOUNT_REGIONS,
+        "elb_log_service": ELB_LOG_DELIVERY_SERVICE,
         "fargate_pairs": fargate_pairs(),
         "retention_days": list(LOG_RETENTION_DAYS),
     }
