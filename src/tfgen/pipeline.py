@@ -6,6 +6,7 @@ The CLI calls these and only prints and picks exit codes.  Nothing here writes t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,10 +24,11 @@ from tfgen.spec.loader import (
     load_specs,
     validate,
 )
-from tfgen.spec.model import Platform
+from tfgen.spec.model import ENV_NAME_PATTERN, Platform
 from tfgen.spec.rules import check_platform
 from tfgen.terraform.runner import default_context, fmt_files
 
+ENV_NAME = re.compile(ENV_NAME_PATTERN)
 ENV_NAME_HINT = "name environment files with 2-10 lowercase letters or digits, e.g. prod.yaml"
 
 
@@ -48,7 +50,7 @@ def _known_environments(root: Path) -> list[str]:
             Location(ENV_DIR),
             "add environments/<env>.yaml (e.g. dev.yaml, prod.yaml)",
         )
-    bad = [n for n in names if not (n.isalnum() and n.islower() and 2 <= len(n) <= 10)]
+    bad = [n for n in names if not ENV_NAME.match(n)]
     if bad:
         raise user_error(
             "TFG303",
@@ -59,8 +61,10 @@ def _known_environments(root: Path) -> list[str]:
     return names
 
 
-def select_environments(root: Path, requested: Sequence[str], all_envs: bool) -> list[str]:
-    known = _known_environments(root)
+def select_environments(
+    root: Path, requested: Sequence[str], all_envs: bool, known: list[str] | None = None
+) -> list[str]:
+    known = known if known is not None else _known_environments(root)
     if all_envs or not requested:
         return known
     for name in requested:
@@ -76,8 +80,8 @@ def select_environments(root: Path, requested: Sequence[str], all_envs: bool) ->
 
 def load_project(root: Path, requested: Sequence[str] = (), all_envs: bool = True) -> LoadedProject:
     """Load the specs and the selected environments, and enforce every model rule."""
-    names = select_environments(root, requested, all_envs)
     known = _known_environments(root)
+    names = select_environments(root, requested, all_envs, known)
     source = load_specs(root)
     platform: Platform = validate(Platform, source.data, source)
     envs = [load_environment(root, name, source) for name in names]

@@ -172,3 +172,11 @@ def test_rendered_hcl_that_does_not_parse_is_a_bug_exit_4(project: Path, tmp_pat
     assert "Traceback" not in proc.stderr
     assert proc.stderr.count("\n") == 1
     assert _snapshot(project / "generated") == before
+
+
+@pytest.mark.parametrize("name", ["1dev", "dév", "Prod", "x"])
+def test_bad_environment_file_names_exit_2(project: Path, name: str) -> None:
+    (project / "environments" / f"{name}.yaml").write_text("tier: {}\n", encoding="utf-8")
+    code, _, stderr = _run("-C", str(project), "render", "--all")
+    assert code == 2
+    assert stderr.startswith(f"environments/{name}.yaml: TFG303 invalid environment name")

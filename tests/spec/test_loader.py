@@ -154,3 +154,19 @@ def test_unknown_environment(repo: Path) -> None:
     assert message.startswith(
         "environments: TFG300 unknown environment 'qa' (known: dev, prod, staging)"
     )
+
+
+def test_environment_sets_sections_the_specs_leave_to_defaults(project: Path) -> None:
+    platform = project / "specs/platform.yaml"
+    platform.write_text(platform.read_text().split("\ntier:", 1)[0] + "\n")
+    ingress = project / "specs/ingress.yaml"
+    ingress.write_text(ingress.read_text().split("  waf:", 1)[0])
+    (project / "environments/dev.yaml").write_text(
+        "tier:\n  nat_gateways: single\ningress:\n  waf: {rate_limit: 500}\n"
+    )
+    env = load_environment(project, "dev")
+    assert env.environment.platform.tier.nat_gateways == "single"
+    assert env.environment.platform.tier.log_retention_days == 30  # the model default
+    assert env.environment.platform.ingress.waf.rate_limit == 500
+    where = env.source.where(("tier", "nat_gateways"))
+    assert where is not None and (where.file, where.line) == ("environments/dev.yaml", 2)

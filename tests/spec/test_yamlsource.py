@@ -102,3 +102,10 @@ def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "bom.yaml"
     path.write_bytes("\ufeffa: ü\n".encode())
     assert load_yaml_file(path).data == {"a": "ü"}
+
+
+def test_recursive_alias_is_refused() -> None:
+    assert _error("a: &a [1, *a]\n") == (
+        "f.yaml:1:4: TFG006 YAML alias refers to a value that contains it (a cycle); "
+        "hint: remove the recursive alias"
+    )

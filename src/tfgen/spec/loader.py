@@ -163,25 +163,39 @@ def _field_is_tiered(model: type[BaseModel], name: str) -> bool:
     return isinstance(extra, dict) and bool(extra.get(TIER_MARK))
 
 
-def is_tiered(path: PathKey, model: Any = Platform) -> bool:
-    """True when the value at ``path`` may be overridden per environment."""
+def _walk(path: PathKey, model: Any = Platform) -> tuple[Any, bool]:
+    """The annotation at ``path`` and whether it (or a field above it) is tiered.
+
+    The annotation is ``None`` when the path leaves the model.
+    """
     current = model
-    index = 0
-    while index < len(path):
+    for key in path:
         current = _unwrap(current)
-        key = path[index]
         if isinstance(current, type) and issubclass(current, BaseModel):
             if not isinstance(key, str) or key not in current.model_fields:
-                return False
+                return None, False
             if _field_is_tiered(current, key):
-                return True
+                return current.model_fields[key].annotation, True
             current = current.model_fields[key].annotation
         elif typing.get_origin(current) is dict:
             current = typing.get_args(current)[1]
         else:
-            return False
-        index += 1
-    return False
+            return None, False
+    return _unwrap(current), False
+
+
+def is_tiered(path: PathKey, model: Any = Platform) -> bool:
+    """True when the value at ``path`` may be overridden per environment."""
+    return _walk(path, model)[1]
+
+
+def _is_section(path: PathKey) -> bool:
+    """A model-typed field (``tier``, ``ingress.waf``), as opposed to an entity or a value."""
+    parent, _ = _walk(path[:-1])
+    if not (isinstance(parent, type) and issubclass(parent, BaseModel)):
+        return False  # entries of entity maps are entities, which the specs must define
+    annotation, _ = _walk(path)
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
 def _check_override(path: PathKey, base: Any, env: YamlDocument) -> None:
@@ -208,9 +222,12 @@ def _overlay(base: Any, over: Any, path: PathKey, env: YamlDocument, out: Source
         result = dict(base)
         for key, value in over.items():
             sub = (*path, key)
-            if key not in base:
+            below = base.get(key)
+            if below is None and isinstance(value, dict) and _is_section(sub):
+                below = {}  # a section the specs leave to its defaults
+            elif key not in base:
                 _check_override(sub, base, env)
-            result[key] = _overlay(base.get(key), value, sub, env, out)
+            result[key] = _overlay(below, value, sub, env, out)
         return result
     if path and not is_tiered(path):
         _check_override(path, None, env)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from tfgen.errors import Location, Problem, UserError, user_error
 
@@ -95,8 +95,16 @@ class _Builder:
         self.file = file
         self.positions = Positions()
         self.budget = MAX_NODES
+        self.open: set[int] = set()  # collections being built: an alias to one is a cycle
 
     def build(self, node: Node, path: PathKey) -> Any:
+        if id(node) in self.open:
+            raise user_error(
+                "TFG006",
+                "YAML alias refers to a value that contains it (a cycle)",
+                _loc(self.file, node),
+                "remove the recursive alias",
+            )
         self.budget -= 1
         if self.budget < 0:
             raise user_error(
@@ -113,12 +121,15 @@ class _Builder:
                 "remove the tag; tfgen reads plain YAML only",
             )
         self.positions.values[path] = _loc(self.file, node)
-        if isinstance(node, MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, SequenceNode):
+        if isinstance(node, ScalarNode):
+            return _scalar(node)
+        self.open.add(id(node))
+        try:
+            if isinstance(node, MappingNode):
+                return self._mapping(node, path)
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        assert isinstance(node, ScalarNode)
-        return _scalar(node)
+        finally:
+            self.open.discard(id(node))
 
     def _mapping(self, node: MappingNode, path: PathKey) -> dict[str, Any]:
         result: dict[str, Any] = {}
