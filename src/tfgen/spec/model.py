@@ -19,6 +19,7 @@ TIER_MARK = "tier"
 
 NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 REGION_PATTERN = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$"
+ENV_NAME_PATTERN = r"^[a-z][a-z0-9]{1,9}$"  # environment (and workspace) names
 ENV_VAR_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 Name = Annotated[str, Field(pattern=NAME_PATTERN, min_length=2, max_length=40)]
@@ -299,5 +300,5 @@ class Platform(Strict):
 class Environment(Strict):
     """A resolved environment: its name and the platform with its overrides applied."""
 
-    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9]{1,9}$")]
+    name: Annotated[str, Field(pattern=ENV_NAME_PATTERN)]
     platform: Platform
