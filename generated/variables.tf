@@ -72,8 +72,8 @@ variable "api_hostname" {
   type        = string
 
   validation {
-    condition     = endswith(var.api_hostname, ".bookstore.example.com")
-    error_message = "The api_hostname must be a name inside the hosted zone."
+    condition     = var.api_hostname == "bookstore.example.com" || endswith(var.api_hostname, ".bookstore.example.com")
+    error_message = "The api_hostname must be the hosted zone apex or a name inside the hosted zone."
   }
 }
 

@@ -16,7 +16,7 @@ import click
 from tfgen import __version__
 from tfgen.check import TREE_LAYERS
 from tfgen.check.findings import Severity
-from tfgen.errors import ExitCode, Problem, TfgenError
+from tfgen.errors import ExitCode, Location, Problem, TfgenError, user_error
 from tfgen.pipeline import load_project, render_project
 from tfgen.render.writer import Scope, compare, write_tree
 from tfgen.spec.model import Platform
@@ -161,17 +161,27 @@ class ReportArgs:
         from tfgen.check.report import render as render_report  # noqa: PLC0415
 
         if self.write_baseline is not None:
-            self.write_baseline.write_text(baseline.dump(result.all_findings), encoding="utf-8")
+            _write(self.write_baseline, baseline.dump(result.all_findings))
         color = self.fmt == "text" and self.output is None and sys.stdout.isatty()
         text = render_report(result.report, self.fmt, color=color)
         if self.output is not None:
-            self.output.write_text(text, encoding="utf-8")
+            _write(self.output, text)
         else:
             click.echo(text, nl=not text.endswith("\n"))
         for line in _skip_lines(result.skipped):
             click.echo(line, err=True)
         if result.report.summary().failed:
             sys.exit(int(ExitCode.FINDINGS))
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise user_error(
+            "TFG606", f"cannot write {path.as_posix()}: {exc.strerror}", Location(path.as_posix()),
+            "choose a path in an existing, writable folder",
+        ) from None  # fmt: skip
 
 
 def _skip_lines(skipped: list[tuple[str, str, str]]) -> list[str]:

@@ -103,3 +103,47 @@ def test_report_to_a_file(tmp_path: Path) -> None:
     sarif = json.loads(out.read_text())
     assert sarif["version"] == "2.1.0"
     assert sarif["runs"][0]["results"]
+
+
+def test_lint_one_file_sees_its_module_but_reports_only_that_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("variables.tf").write_text('variable "n" {\n  type = string\n}\n')
+    Path("main.tf").write_text('resource "aws_sqs_queue" "q" {\n  name = var.n\n}\n')
+    Path("other.tf").write_text('output "o" {\n  value = var.missing\n}\n')
+    code, stdout, _ = _run("lint", "main.tf", "--only", "consistency,rules", "--format", "json")
+    assert code == 0, stdout  # var.n resolves through variables.tf; other.tf is not reported
+    assert json.loads(stdout)["findings"] == []
+    code, stdout, _ = _run("lint", "other.tf", "--only", "consistency", "--format", "json")
+    assert code == 1
+    [finding] = json.loads(stdout)["findings"]
+    assert (finding["code"], finding["location"]["file"]) == ("CON003", "other.tf")
+
+
+def test_lint_refuses_files_that_are_not_terraform(tmp_path: Path) -> None:
+    spec = tmp_path / "platform.yaml"
+    spec.write_text("platform: {}\n")
+    code, _, stderr = _run("lint", str(spec))
+    assert code == 2
+    assert "TFG605" in stderr and "is not a Terraform file" in stderr
+
+
+def test_lint_on_non_utf8_terraform_is_a_located_user_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("main.tf").write_bytes(b'locals {\n  x = "caf\xe9"\n}\n')
+    code, _, stderr = _run("lint", "main.tf", "--only", "rules")
+    assert code == 2
+    assert stderr == (
+        "main.tf:2:11: TFG002 file is not valid UTF-8 (byte 0xe9); hint: save the file as UTF-8\n"
+    )
+
+
+def test_unwritable_report_path_is_a_user_error(tmp_path: Path) -> None:
+    target = tmp_path / "missing-folder" / "report.json"
+    code, _, stderr = _run("lint", str(CORPUS / "good" / "network"), "--only", "rules",
+                           "--output", str(target))  # fmt: skip
+    assert code == 2
+    assert "TFG606 cannot write" in stderr

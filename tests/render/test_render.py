@@ -11,6 +11,14 @@ import hcl2
 import pytest
 
 from tfgen.pipeline import load_project, render_project
+from tfgen.spec.model import (
+    ACCOUNT_ID,
+    NAME_PREFIX,
+    GeneratedName,
+    platform_names,
+    secret_name,
+    service_names,
+)
 
 EXPECTED_MODULES = ["ecr", "ecs", "ingress", "network", "security", "waf"]
 
@@ -194,3 +202,107 @@ def test_new_regions_deliver_alb_logs_through_the_service_principal(project: Pat
     ingress = files["modules/ingress/main.tf"]
     assert "aws_elb_service_account" not in ingress
     assert 'identifiers = ["logdelivery.elasticloadbalancing.amazonaws.com"]' in ingress
+
+
+# --- generated names: the templates print what the name-length rule checks ----------------
+
+SERVICE_NAME_ADDRESSES = {
+    # names key -> (module, resource type, resource name suffix, attribute)
+    "service": ("ecs", "aws_ecs_service", "", "name"),
+    "family": ("ecs", "aws_ecs_task_definition", "", "family"),
+    "log_group": ("ecs", "aws_cloudwatch_log_group", "", "name"),
+    "execution_role": ("ecs", "aws_iam_role", "_execution", "name"),
+    "task_role": ("ecs", "aws_iam_role", "_task", "name"),
+    "security_group": ("ecs", "aws_security_group", "", "name"),
+    "cpu_policy": ("ecs", "aws_appautoscaling_policy", "_cpu", "name"),
+    "memory_policy": ("ecs", "aws_appautoscaling_policy", "_memory", "name"),
+    "repository": ("ecr", "aws_ecr_repository", "", "name"),
+    "target_group": ("ingress", "aws_lb_target_group", "", "name"),
+}
+PLATFORM_NAME_ADDRESSES = {
+    "cluster": ("ecs", "aws_ecs_cluster", "this", "name"),
+    "alb": ("ingress", "aws_lb", "this", "name"),
+    "alb_security_group": ("ingress", "aws_security_group", "alb", "name"),
+    "access_logs_bucket": ("ingress", "aws_s3_bucket", "access_logs", "bucket"),
+    "endpoints_security_group": ("network", "aws_security_group", "endpoints", "name"),
+    "flow_logs_log_group": ("network", "aws_cloudwatch_log_group", "flow_logs", "name"),
+    "flow_logs_role": ("network", "aws_iam_role", "flow_logs", "name"),
+    "web_acl": ("waf", "aws_wafv2_web_acl", "this", "name"),
+    "waf_log_group": ("waf", "aws_cloudwatch_log_group", "waf", "name"),
+    "kms_alias": ("security", "aws_kms_alias", "this", "name"),
+}
+
+
+def _attribute(rendered: dict[str, str], module: str, rtype: str, name: str, attr: str) -> str:
+    for block in hcl2.loads(rendered[f"modules/{module}/main.tf"])["resource"]:
+        body = block.get(f'"{rtype}"', {}).get(f'"{name}"')
+        if body is not None:
+            return str(body[attr]).strip('"')
+    raise AssertionError(f"no {rtype}.{name} in modules/{module}/main.tf")
+
+
+def _as_hcl(name: GeneratedName) -> str:
+    text = name.pattern.replace(NAME_PREFIX, "${var.name}")
+    return text.replace(ACCOUNT_ID, "${data.aws_caller_identity.current.account_id}")
+
+
+def test_every_generated_name_comes_from_the_names_helper(
+    repo: Path, rendered: dict[str, str]
+) -> None:
+    platform = load_project(repo).platform
+    names = platform_names()
+    assert set(names) == set(PLATFORM_NAME_ADDRESSES)
+    for key, (module, rtype, rname, attr) in PLATFORM_NAME_ADDRESSES.items():
+        assert _attribute(rendered, module, rtype, rname, attr) == _as_hcl(names[key]), key
+    for service, svc in platform.services.items():
+        generated = service_names(service, svc)
+        assert set(generated) <= set(SERVICE_NAME_ADDRESSES)
+        ident = service.replace("-", "_")
+        for key, gen in generated.items():
+            module, rtype, suffix, attr = SERVICE_NAME_ADDRESSES[key]
+            assert _attribute(rendered, module, rtype, ident + suffix, attr) == _as_hcl(gen)
+    for secret in platform.secrets:
+        ident = secret.replace("-", "_")
+        got = _attribute(rendered, "security", "aws_secretsmanager_secret", ident, "name")
+        assert got == _as_hcl(secret_name(secret))
+
+
+# --- container health check and ECS deployments -------------------------------------------
+
+
+def test_container_health_check_uses_the_exec_form(rendered: dict[str, str]) -> None:
+    text = rendered["modules/ecs/main.tf"]
+    assert "CMD-SHELL" not in text
+    assert 'command     = ["CMD", "curl", "-fsS", "http://localhost:8080/health"]' in text
+    assert text.count('command     = ["CMD", "curl", "-fsS", "http://localhost:') == 6
+
+
+def test_health_check_command_replaces_curl(project: Path) -> None:
+    services = project / "specs/services.yaml"
+    services.write_text(
+        services.read_text().replace(
+            "health_check: {path: /health}",
+            'health_check: {path: /health, command: ["CMD", "/app/healthcheck", "--port=8080"]}',
+        )
+    )
+    text = render_project(load_project(project))["modules/ecs/main.tf"]
+    assert 'command     = ["CMD", "/app/healthcheck", "--port=8080"]' in text
+    assert "http://localhost:8080/health" not in text
+    assert text.count('["CMD", "curl"') == 5
+
+
+def test_every_ecs_service_forces_new_deployments(rendered: dict[str, str]) -> None:
+    parsed = hcl2.loads(rendered["modules/ecs/main.tf"])
+    services = [
+        body for block in parsed["resource"] for body in block.get('"aws_ecs_service"', {}).values()
+    ]
+    assert len(services) == 6
+    assert all(body["force_new_deployment"] is True for body in services)
+
+
+def test_api_hostname_variable_accepts_the_zone_apex(rendered: dict[str, str]) -> None:
+    text = rendered["variables.tf"]
+    assert (
+        'condition     = var.api_hostname == "bookstore.example.com" '
+        '|| endswith(var.api_hostname, ".bookstore.example.com")'
+    ) in text

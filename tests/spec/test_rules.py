@@ -191,11 +191,12 @@ def test_target_group_name_too_long(project: Path, edit: Edit) -> None:
     )
     load_project(project)  # 'bookstore-staging-a-very-long-n' has 31 characters: fine
     (project / "environments" / "preprod12.yaml").write_text("tier: {}\n")
-    msgs = _messages(project)
-    assert any(
-        "TFG212 target group name 'bookstore-preprod12-a-very-long-n' (33 chars) exceeds "
-        "AWS's 32" in m
-        for m in msgs
+    [msg] = _messages(project)
+    line = line_of(project / "specs/services.yaml", "short_name: a-very-long-n")
+    assert msg == (
+        f"specs/services.yaml:{line}:17: TFG212 target group name "
+        "'bookstore-preprod12-a-very-long-n' (33 chars) exceeds AWS's 32; "
+        "hint: set a shorter short_name"
     )
 
 
@@ -227,3 +228,324 @@ def test_all_problems_are_reported_at_once(project: Path, edit: Edit) -> None:
     edit("specs/services.yaml", "priority: 30", "priority: 10")
     codes = sorted(m.split(": ")[1].split()[0] for m in _messages(project))
     assert codes == ["TFG201", "TFG203"]
+
+
+# --- generated names (TFG212) -------------------------------------------------------------
+
+
+def _add_service(project: Path, name: str, extra: str = "") -> int:
+    """Append a minimal service to specs/services.yaml; returns the line of its key."""
+    path = project / "specs/services.yaml"
+    path.write_text(
+        path.read_text()
+        + f"\n  {name}:\n    runtime: python\n    port: 8090\n"
+        + "    size: {cpu: 256, memory: 512}\n    scale: {desired: 1, min: 1, max: 1}\n"
+        + '    image: {tag: "1.0.0"}\n'
+        + extra
+    )
+    return line_of(path, f"  {name}:")
+
+
+def test_iam_role_name_too_long(project: Path) -> None:
+    # 'bookstore-staging-' + 37 characters + '-execution' = 65 > 64
+    line = _add_service(project, "recommendation-engine-batch-processor")
+    [msg] = _messages(project)
+    assert msg == (
+        f"specs/services.yaml:{line}:3: TFG212 IAM role name "
+        "'bookstore-staging-recommendation-engine-batch-processor-execution' (65 chars) "
+        "exceeds AWS's 64; hint: shorten the service name (or the platform or environment name)"
+    )
+
+
+def test_iam_role_name_at_the_limit_passes(project: Path) -> None:
+    _add_service(project, "recommendation-engine-batch-processo")  # staging: 64 characters
+    load_project(project)
+
+
+def test_names_are_checked_for_every_known_environment(project: Path) -> None:
+    line = _add_service(project, "recommendation-engine-batch-process")  # staging: 63 chars
+    load_project(project)
+    (project / "environments" / "preprod12.yaml").write_text("tier: {}\n")
+    [msg] = _messages(project, ("dev",))  # only dev is loaded; preprod12 is known all the same
+    assert msg == (
+        f"specs/services.yaml:{line}:3: TFG212 IAM role name "
+        "'bookstore-preprod12-recommendation-engine-batch-process-execution' (65 chars) "
+        "exceeds AWS's 64; hint: shorten the service name (or the platform or environment name)"
+    )
+
+
+def test_target_group_name_of_a_routed_service_without_short_name(project: Path) -> None:
+    line = _add_service(
+        project,
+        "recommendations-service",
+        '    routes: {paths: ["/api/v1/recommendations*"], priority: 60}\n',
+    )
+    [msg] = _messages(project)
+    assert msg == (
+        f"specs/services.yaml:{line}:3: TFG212 target group name "
+        "'bookstore-staging-recommendations' (33 chars) exceeds AWS's 32; "
+        "hint: set a shorter short_name"
+    )
+
+
+def test_secret_names_follow_the_same_rule(project: Path) -> None:
+    path = project / "specs/secrets.yaml"
+    long = "s" * 40
+    path.write_text(path.read_text() + f"  {long}:\n    description: A long secret name.\n")
+    load_project(project)  # 'bookstore-staging/' + 40 characters is far below 512
+
+
+# --- short names (TFG217) -----------------------------------------------------------------
+
+
+def test_short_name_used_twice(project: Path, edit: Edit) -> None:
+    edit("specs/services.yaml", "  user-service:\n", "  user-service:\n    short_name: order\n")
+    [msg] = _messages(project)
+    line = line_of(project / "specs/services.yaml", "short_name: order")
+    assert msg == (
+        f"specs/services.yaml:{line}:17: TFG217 short name 'order' of user-service is already "
+        "used by order-service; hint: set a short_name that no other service uses"
+    )
+
+
+def test_default_short_names_collide(project: Path) -> None:
+    _add_service(project, "order")  # order-service's default short name is 'order' too
+    [msg] = _messages(project)
+    line = line_of(project / "specs/services.yaml", "  order-service:")
+    assert msg == (
+        f"specs/services.yaml:{line}:3: TFG217 short name 'order' of order-service is already "
+        "used by order; hint: set a short_name that no other service uses"
+    )
+
+
+def test_distinct_short_name_resolves_the_collision(project: Path, edit: Edit) -> None:
+    _add_service(project, "order")
+    edit("specs/services.yaml", "  order-service:\n", "  order-service:\n    short_name: orders\n")
+    load_project(project)
+
+
+@pytest.mark.parametrize(
+    ("short", "ok"), [("orders", True), ("o", True), ("orders-", False), ("a-very-long-na", False)]
+)
+def test_short_name_pattern(project: Path, edit: Edit, short: str, ok: bool) -> None:
+    edit(
+        "specs/services.yaml", "  order-service:\n", f"  order-service:\n    short_name: {short}\n"
+    )
+    if ok:
+        load_project(project)
+        return
+    [msg] = _messages(project)
+    line = line_of(project / "specs/services.yaml", f"short_name: {short}")
+    assert msg.startswith(
+        f"specs/services.yaml:{line}:17: TFG103 services.order-service.short_name: "
+        "String should match pattern"
+    )
+
+
+# --- ARM64 on Fargate Spot (TFG218) -------------------------------------------------------
+
+
+def test_arm64_cannot_run_on_fargate_spot(project: Path, edit: Edit) -> None:
+    edit(
+        "specs/services.yaml",
+        "  notifications-service:\n    runtime: node\n",
+        "  notifications-service:\n    runtime: node\n    architecture: ARM64\n",
+    )
+    msgs = _messages(project)
+    spec_line = line_of(project / "specs/services.yaml", "fargate_spot: 3")
+    dev_line = line_of(project / "environments/dev.yaml", "fargate_spot: 1")
+    text = (
+        "TFG218 notifications-service runs ARM64 tasks, which Fargate Spot does not support; "
+        "hint: set fargate_spot: 0 or architecture: X86_64"
+    )
+    assert msgs == [
+        f"environments/dev.yaml:{dev_line}:51: {text}",
+        f"specs/services.yaml:{spec_line}:51: {text}",
+    ]
+
+
+def test_arm64_on_fargate_passes(project: Path, edit: Edit) -> None:
+    edit(
+        "specs/services.yaml",
+        "  order-service:\n    runtime: java\n",
+        "  order-service:\n    runtime: java\n    architecture: ARM64\n",
+    )
+    load_project(project)
+
+
+# --- WAF managed rule groups (TFG219) -----------------------------------------------------
+
+
+def test_waf_rule_group_listed_twice(project: Path, edit: Edit) -> None:
+    edit(
+        "specs/ingress.yaml",
+        "      - AWSManagedRulesSQLiRuleSet\n",
+        "      - AWSManagedRulesSQLiRuleSet\n      - AWSManagedRulesCommonRuleSet\n",
+    )
+    [msg] = _messages(project)
+    assert msg == (
+        "specs/ingress.yaml:13:9: TFG219 AWSManagedRulesCommonRuleSet is listed twice; "
+        "hint: list each group once"
+    )
+
+
+def test_unknown_waf_rule_group(project: Path, edit: Edit) -> None:
+    edit("specs/ingress.yaml", "AWSManagedRulesSQLiRuleSet", "AWSManagedRulesSQLRuleSet")
+    [msg] = _messages(project)
+    assert msg.startswith(
+        "specs/ingress.yaml:12:9: TFG219 AWSManagedRulesSQLRuleSet is not an AWS managed rule "
+        "group; hint: use one of AWSManagedRulesCommonRuleSet, "
+    )
+    assert "AWSManagedRulesAnonymousIpList" in msg
+
+
+def test_waf_rule_group_that_needs_configuration(project: Path, edit: Edit) -> None:
+    edit("specs/ingress.yaml", "AWSManagedRulesSQLiRuleSet", "AWSManagedRulesATPRuleSet")
+    [msg] = _messages(project)
+    assert msg.startswith(
+        "specs/ingress.yaml:12:9: TFG219 AWSManagedRulesATPRuleSet needs a managed rule group "
+        "configuration, which tfgen does not generate; hint: use one of "
+    )
+
+
+def test_waf_rule_group_name_pattern(project: Path, edit: Edit) -> None:
+    edit("specs/ingress.yaml", "AWSManagedRulesSQLiRuleSet", "SQLiRuleSet")
+    [msg] = _messages(project)
+    assert msg.startswith(
+        "specs/ingress.yaml:12:9: TFG103 ingress.waf.managed_rule_groups.2: "
+        "String should match pattern '^AWSManagedRules[A-Za-z0-9]+$'"
+    )
+
+
+def test_other_known_waf_rule_groups_pass(project: Path, edit: Edit) -> None:
+    edit(
+        "specs/ingress.yaml",
+        "      - AWSManagedRulesSQLiRuleSet\n",
+        "      - AWSManagedRulesSQLiRuleSet\n      - AWSManagedRulesAmazonIpReputationList\n"
+        "      - AWSManagedRulesLinuxRuleSet\n",
+    )
+    load_project(project)
+
+
+# --- private egress (TFG220) --------------------------------------------------------------
+
+
+def test_no_nat_gateways_needs_the_task_endpoints(project: Path, edit: Edit) -> None:
+    edit("environments/dev.yaml", "nat_gateways: single", "nat_gateways: none")
+    edit(
+        "specs/network.yaml",
+        "interface: [ecr.api, ecr.dkr, logs, secretsmanager]",
+        "interface: [ecr.api, ecr.dkr]",
+    )
+    edit("specs/network.yaml", "gateway: [s3, dynamodb]", "gateway: [dynamodb]")
+    [msg] = _messages(project)
+    line = line_of(project / "environments/dev.yaml", "nat_gateways: none")
+    assert msg == (
+        f"environments/dev.yaml:{line}:17: TFG220 without NAT gateways tasks cannot pull images, "
+        "write logs or read secrets: network.endpoints lacks logs, secretsmanager, s3 (gateway); "
+        "hint: add the endpoints to network.endpoints, or use nat_gateways: single"
+    )
+
+
+def test_no_nat_gateways_with_the_task_endpoints_passes(project: Path, edit: Edit) -> None:
+    edit("environments/dev.yaml", "nat_gateways: single", "nat_gateways: none")
+    load_project(project)  # the bookstore has ecr.api, ecr.dkr, logs, secretsmanager and s3
+
+
+# --- host name in the hosted zone (TFG221) -------------------------------------------------
+
+
+def test_hostname_outside_the_hosted_zone(project: Path, edit: Edit) -> None:
+    edit(
+        "environments/staging.yaml",
+        "hostname: api.staging.bookstore.example.com",
+        "hostname: api.staging-bookstore.example.com",
+    )
+    [msg] = _messages(project)
+    line = line_of(project / "environments/staging.yaml", "hostname:")
+    assert msg == (
+        f"environments/staging.yaml:{line}:13: TFG221 hostname api.staging-bookstore.example.com "
+        "is not in the hosted zone bookstore.example.com; "
+        "hint: use bookstore.example.com or a name ending in .bookstore.example.com"
+    )
+
+
+def test_hostname_may_be_the_zone_apex(project: Path, edit: Edit) -> None:
+    edit(
+        "specs/ingress.yaml",
+        "hostname: api.bookstore.example.com",
+        "hostname: bookstore.example.com",
+    )
+    load_project(project)
+
+
+# --- availability zones (model) -----------------------------------------------------------
+
+
+def test_one_availability_zone_is_refused(project: Path, edit: Edit) -> None:
+    edit("specs/network.yaml", "[eu-west-1a, eu-west-1b, eu-west-1c]", "[eu-west-1a]")
+    for tier, first in (
+        ("public", "10.0.1.0/24"),
+        ("private", "10.0.11.0/24"),
+        ("data", "10.0.21.0/24"),
+    ):
+        path = project / "specs/network.yaml"
+        lines = path.read_text().splitlines(keepends=True)
+        lines = [
+            f"    {tier}: [{first}]\n" if line.startswith(f"    {tier}:") else line
+            for line in lines
+        ]
+        path.write_text("".join(lines))
+    [msg] = _messages(project)
+    assert msg.startswith(
+        "specs/network.yaml:4:23: TFG103 network.availability_zones: List should have at least "
+        "2 items after validation, not 1"
+    )
+
+
+def test_two_availability_zones_pass(project: Path, edit: Edit) -> None:
+    edit("specs/network.yaml", "[eu-west-1a, eu-west-1b, eu-west-1c]", "[eu-west-1a, eu-west-1b]")
+    path = project / "specs/network.yaml"
+    for third in ("10.0.3.0/24", "10.0.13.0/24", "10.0.23.0/24"):
+        edit("specs/network.yaml", f", {third}]", "]")
+    assert "eu-west-1c" not in path.read_text()
+    load_project(project)
+
+
+# --- container health check (model) -------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/health;reboot", "/health$(id)", "/a b", "/x'y", "/a&b"])
+def test_health_check_path_without_shell_characters(project: Path, edit: Edit, path: str) -> None:
+    edit(
+        "specs/services.yaml", "health_check: {path: /health}", f'health_check: {{path: "{path}"}}'
+    )
+    [msg] = _messages(project)
+    line = line_of(project / "specs/services.yaml", "health_check:")
+    assert msg.startswith(
+        f"specs/services.yaml:{line}:26: TFG103 services.order-service.health_check.path: "
+        "String should match pattern"
+    )
+
+
+def test_health_check_command_must_use_the_exec_form(project: Path, edit: Edit) -> None:
+    edit(
+        "specs/services.yaml",
+        "health_check: {path: /health}",
+        'health_check: {path: /health, command: ["CMD-SHELL", "curl localhost || exit 1"]}',
+    )
+    [msg] = _messages(project)
+    line = line_of(project / "specs/services.yaml", "health_check:")
+    assert msg.startswith(
+        f"specs/services.yaml:{line}:44: TFG103 services.order-service.health_check.command: "
+        'Value error, use the exec form: ["CMD", "<executable>", "<arg>", ...] (no shell)'
+    )
+
+
+def test_health_check_command_in_exec_form_passes(project: Path, edit: Edit) -> None:
+    edit(
+        "specs/services.yaml",
+        "health_check: {path: /health}",
+        'health_check: {path: /health, command: ["CMD", "/app/healthcheck"]}',
+    )
+    load_project(project)

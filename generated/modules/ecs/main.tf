@@ -163,7 +163,7 @@ resource "aws_ecs_task_definition" "catalog_service" {
       ]
       linuxParameters = { initProcessEnabled = true }
       healthCheck = {
-        command     = ["CMD-SHELL", "curl -fsS http://localhost:8082/health || exit 1"]
+        command     = ["CMD", "curl", "-fsS", "http://localhost:8082/health"]
         interval    = 15
         timeout     = 5
         retries     = 3
@@ -190,8 +190,11 @@ resource "aws_ecs_service" "catalog_service" {
   deployment_maximum_percent         = 200
   enable_ecs_managed_tags            = true
   propagate_tags                     = "SERVICE"
+  force_new_deployment               = true
   health_check_grace_period_seconds  = 60
 
+  # The strategy is tiered; force_new_deployment lets the provider change it in place
+  # (without it 5.x replaces the service and 6.x refuses the change).
   capacity_provider_strategy {
     capacity_provider = "FARGATE"
     base              = var.services["catalog-service"].capacity.base
@@ -377,7 +380,7 @@ resource "aws_ecs_task_definition" "notifications_service" {
       ]
       linuxParameters = { initProcessEnabled = true }
       healthCheck = {
-        command     = ["CMD-SHELL", "curl -fsS http://localhost:3000/health || exit 1"]
+        command     = ["CMD", "curl", "-fsS", "http://localhost:3000/health"]
         interval    = 15
         timeout     = 5
         retries     = 3
@@ -404,7 +407,10 @@ resource "aws_ecs_service" "notifications_service" {
   deployment_maximum_percent         = 200
   enable_ecs_managed_tags            = true
   propagate_tags                     = "SERVICE"
+  force_new_deployment               = true
 
+  # The strategy is tiered; force_new_deployment lets the provider change it in place
+  # (without it 5.x replaces the service and 6.x refuses the change).
   capacity_provider_strategy {
     capacity_provider = "FARGATE"
     base              = var.services["notifications-service"].capacity.base
@@ -604,7 +610,7 @@ resource "aws_ecs_task_definition" "order_service" {
       ]
       linuxParameters = { initProcessEnabled = true }
       healthCheck = {
-        command     = ["CMD-SHELL", "curl -fsS http://localhost:8080/health || exit 1"]
+        command     = ["CMD", "curl", "-fsS", "http://localhost:8080/health"]
         interval    = 15
         timeout     = 5
         retries     = 3
@@ -631,8 +637,11 @@ resource "aws_ecs_service" "order_service" {
   deployment_maximum_percent         = 200
   enable_ecs_managed_tags            = true
   propagate_tags                     = "SERVICE"
+  force_new_deployment               = true
   health_check_grace_period_seconds  = 60
 
+  # The strategy is tiered; force_new_deployment lets the provider change it in place
+  # (without it 5.x replaces the service and 6.x refuses the change).
   capacity_provider_strategy {
     capacity_provider = "FARGATE"
     base              = var.services["order-service"].capacity.base
@@ -837,7 +846,7 @@ resource "aws_ecs_task_definition" "payment_service" {
       ]
       linuxParameters = { initProcessEnabled = true }
       healthCheck = {
-        command     = ["CMD-SHELL", "curl -fsS http://localhost:3001/health || exit 1"]
+        command     = ["CMD", "curl", "-fsS", "http://localhost:3001/health"]
         interval    = 15
         timeout     = 5
         retries     = 3
@@ -864,8 +873,11 @@ resource "aws_ecs_service" "payment_service" {
   deployment_maximum_percent         = 200
   enable_ecs_managed_tags            = true
   propagate_tags                     = "SERVICE"
+  force_new_deployment               = true
   health_check_grace_period_seconds  = 60
 
+  # The strategy is tiered; force_new_deployment lets the provider change it in place
+  # (without it 5.x replaces the service and 6.x refuses the change).
   capacity_provider_strategy {
     capacity_provider = "FARGATE"
     base              = var.services["payment-service"].capacity.base
@@ -1048,7 +1060,7 @@ resource "aws_ecs_task_definition" "search_service" {
       ]
       linuxParameters = { initProcessEnabled = true }
       healthCheck = {
-        command     = ["CMD-SHELL", "curl -fsS http://localhost:8000/health || exit 1"]
+        command     = ["CMD", "curl", "-fsS", "http://localhost:8000/health"]
         interval    = 15
         timeout     = 5
         retries     = 3
@@ -1075,8 +1087,11 @@ resource "aws_ecs_service" "search_service" {
   deployment_maximum_percent         = 200
   enable_ecs_managed_tags            = true
   propagate_tags                     = "SERVICE"
+  force_new_deployment               = true
   health_check_grace_period_seconds  = 60
 
+  # The strategy is tiered; force_new_deployment lets the provider change it in place
+  # (without it 5.x replaces the service and 6.x refuses the change).
   capacity_provider_strategy {
     capacity_provider = "FARGATE"
     base              = var.services["search-service"].capacity.base
@@ -1282,7 +1297,7 @@ resource "aws_ecs_task_definition" "user_service" {
       ]
       linuxParameters = { initProcessEnabled = true }
       healthCheck = {
-        command     = ["CMD-SHELL", "curl -fsS http://localhost:8081/health || exit 1"]
+        command     = ["CMD", "curl", "-fsS", "http://localhost:8081/health"]
         interval    = 15
         timeout     = 5
         retries     = 3
@@ -1309,8 +1324,11 @@ resource "aws_ecs_service" "user_service" {
   deployment_maximum_percent         = 200
   enable_ecs_managed_tags            = true
   propagate_tags                     = "SERVICE"
+  force_new_deployment               = true
   health_check_grace_period_seconds  = 60
 
+  # The strategy is tiered; force_new_deployment lets the provider change it in place
+  # (without it 5.x replaces the service and 6.x refuses the change).
   capacity_provider_strategy {
     capacity_provider = "FARGATE"
     base              = var.services["user-service"].capacity.base

@@ -2,8 +2,9 @@
 
 * terraform validate repeats what the offline layers derive from the same sources: the
   provider schema (unknown arguments, missing ones, too many blocks, deprecations), the
-  references of the module, and the provider's value checks (which the rules cover with a
-  hint).  Those diagnostics are dropped when the offline layer that covers them ran.
+  references of the module, and the provider's value checks on an attribute a rule already
+  flagged (with a hint).  Those diagnostics are dropped when the layer that covers them ran;
+  any other terraform diagnostic is kept, whatever else shares its line.
 * a rule and the schema layer can flag the same deprecated or 6.x-removed argument; the
   schema finding stays and takes the rule's more specific hint and documentation.
 """
@@ -29,7 +30,9 @@ SCHEMA_ECHOES = (
     "TF-deprecated-",
 )
 REFERENCE_ECHOES = ("TF-reference-to-undeclared",)
-OFFLINE = ("schema", "consistency", "rules")
+# The provider's own value checks ("expected x to be in the range ...") restate a rule
+# finding on the same attribute.
+VALUE_ECHO = re.compile(r"^TF-(expected-|invalid-value|.*-isn-t-a-valid-|.*-must-be-)")
 _QUOTED = re.compile(r'"([^"]+)"')
 
 Place = tuple[str, int]
@@ -58,7 +61,7 @@ def _terraform_echo(
         return True
     if finding.code.startswith(REFERENCE_ECHOES) and _echoes_reference(finding, consistency):
         return True
-    return _place(finding) in offline
+    return bool(VALUE_ECHO.match(finding.code)) and _place(finding) in offline
 
 
 def _merge_rules_into_schema(findings: list[Finding]) -> list[Finding]:
@@ -81,7 +84,7 @@ def _merge_rules_into_schema(findings: list[Finding]) -> list[Finding]:
 
 def once(findings: list[Finding], ran: Sequence[str]) -> list[Finding]:
     """The findings with every repeated report of one problem removed."""
-    offline = {p for f in findings if f.layer in OFFLINE and (p := _place(f)) is not None}
+    offline = {p for f in findings if f.layer == "rules" and (p := _place(f)) is not None}
     consistency = [f for f in findings if f.layer == "consistency"]
     kept = [f for f in findings if not _terraform_echo(f, ran, offline, consistency)]
     return _merge_rules_into_schema(kept)

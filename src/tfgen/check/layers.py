@@ -13,6 +13,7 @@ import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,15 +21,15 @@ from tfgen.check import LAYERS, OFFLINE_LAYERS, TREE_LAYERS, resultcache
 from tfgen.check.consistency import check_consistency, modules_of, parse_tree
 from tfgen.check.dedupe import once
 from tfgen.check.findings import Finding, HclLocation, Severity, SpecLocation
-from tfgen.check.hcldoc import HclDocument
+from tfgen.check.hcldoc import Block, HclDocument
 from tfgen.check.references import callee, check_references
 from tfgen.render.provenance import Provenance
+from tfgen.render.tree import env_of
 from tfgen.spec.loader import Source
 from tfgen.spec.model import Platform
 
 if TYPE_CHECKING:
     from tfgen.terraform.runner import TerraformDiagnostic
-from tfgen.terraform.runner import TerraformDiagnostic
 
 __all__ = ["LAYERS", "TREE_LAYERS", "Outcome", "SpecMapper", "Subject", "run_layers"]
 
@@ -40,7 +41,7 @@ class Subject:
     files: Mapping[str, str]
     platform: Platform | None = None
     var_files: Sequence[str] = ()
-    skips: Mapping[str, str] = field(default_factory=dict)
+    skips: Callable[[str, str], str | None] = lambda code, address: None
     inline_skips: list[tuple[str, str, str]] = field(default_factory=list)  # reported too
 
 
@@ -91,29 +92,48 @@ def root_modules(files: Mapping[str, str]) -> list[str]:
     return sorted(folder for folder in modules if folder not in called)
 
 
-def _subtree(files: Mapping[str, str], folder: str) -> dict[str, str]:
-    if not folder:
-        return dict(files)
-    prefix = folder + "/"
-    return {p.removeprefix(prefix): t for p, t in files.items() if p.startswith(prefix)}
-
-
 def _terraform(subject: Subject) -> list[Finding]:
     """terraform validate on every root module of the tree (tfvars: the top one only)."""
     from tfgen.terraform.runner import validate_files  # noqa: PLC0415
 
     found = []
+    outside = _outside_calls(subject.files)
     for folder in root_modules(subject.files):
         var_files = list(subject.var_files) if not folder else []
         prefix = f"{folder}/" if folder else ""
-        for diag in validate_files(_subtree(subject.files, folder), var_files=var_files):
+        if outside:  # terraform cannot load the tree; say so instead of failing init
+            found.append(_not_validated(outside[0]))
+            break
+        for diag in validate_files(subject.files, var_files=var_files, module_dir=folder):
             found.append(_diagnostic(diag, prefix))
     return found
 
 
+def _outside_calls(files: Mapping[str, str]) -> list[tuple[Block, str]]:
+    """Module calls whose local source lies outside the tree (terraform cannot load them)."""
+    modules = modules_of(parse_tree({p: t for p, t in files.items() if p.endswith(".tf")}))
+    return [
+        (m.calls[name], target)
+        for m in modules.values()
+        for name in sorted(m.calls)
+        if (target := callee(m, name)).startswith("..")
+    ]
+
+
+def _not_validated(call: tuple[Block, str]) -> Finding:
+    block, target = call
+    return Finding(
+        "terraform", Severity.INFO, "TF-not-validated",
+        f"terraform validate skipped: module {block.name!r} loads {target!r}, outside the "
+        "checked folder",
+        HclLocation(block.filename, block.line, block.column, block.address),
+        hint="lint the folder that holds both modules to validate them together",
+    )  # fmt: skip
+
+
 def _diagnostic(diag: TerraformDiagnostic, prefix: str) -> Finding:
     severity = Severity.ERROR if diag.is_error else Severity.WARNING
-    file = f"{prefix}{diag.filename}" if diag.filename else prefix.rstrip("/")
+    file = posixpath.normpath(f"{prefix}{diag.filename}") if diag.filename else prefix.rstrip("/")
     location = HclLocation(file, diag.line, diag.column, diag.address or "")
     message = f"{diag.summary}: {diag.detail}" if diag.detail else diag.summary
     return Finding(
@@ -148,13 +168,26 @@ RUNNERS: dict[str, Callable[[Subject], list[Finding]]] = {
 }
 
 
-def _apply_skips(findings: list[Finding], skips: Mapping[str, str], out: Outcome) -> None:
+def module_address(finding: Finding) -> str:
+    """The finding's resource address as seen from the root module (``module.x.aws_y.z``)."""
+    loc = finding.location
+    if loc is None:
+        return ""
+    parts = loc.file.split("/")
+    if len(parts) >= 3 and parts[0] == "modules" and not loc.address.startswith("module."):
+        return f"module.{parts[1]}.{loc.address}"
+    return loc.address
+
+
+def _apply_skips(
+    findings: list[Finding], skips: Callable[[str, str], str | None], out: Outcome
+) -> None:
     for finding in findings:
-        reason = skips.get(finding.code)
+        address = module_address(finding)
+        reason = skips(finding.code, address)
         if reason is None:
             out.findings.append(finding)
         else:
-            address = finding.location.address if finding.location else ""
             out.skipped.append((finding.code, address, " ".join(reason.split())))
 
 
@@ -165,8 +198,10 @@ def _run_layer(layer: str, subject: Subject) -> list[Finding]:
     from tfgen.terraform.cli_config import cache_dir  # noqa: PLC0415
 
     platform = subject.platform.model_dump_json() if subject.platform is not None else ""
+    # end-of-support rules depend on the date: a cached answer is valid for one day
+    today = date.today().isoformat() if layer == "rules" else ""
     folder = cache_dir()
-    key = resultcache.key(layer, subject.files, platform)
+    key = resultcache.key(layer, subject.files, f"{platform}\0{today}")
     cached = resultcache.load(folder, key)
     if cached is not None:
         return cached
@@ -200,18 +235,12 @@ class SpecMapper:
         path = self.provenance.path_at(file, line)
         if path is None:
             return None
-        env = _env_of(file)
+        env = env_of(file)
         source = self.environments.get(env, self.base) if env else self.base
         if env and not path:
             return SpecLocation(source.files[-1], 1, 1)
         where = source.locate(path)
         return SpecLocation(where.file, where.line, where.column) if where else None
-
-
-def _env_of(file: str) -> str | None:
-    if not file.startswith("environments/"):
-        return None
-    return file.removeprefix("environments/").split(".", 1)[0]
 
 
 def prefixed(findings: list[Finding], prefix: str) -> list[Finding]:

@@ -23,6 +23,7 @@ from tfgen.errors import Location, user_error
 from tfgen.render.provenance import build_provenance
 from tfgen.spec.loader import LoadedEnvironment, Source
 from tfgen.spec.model import Platform
+from tfgen.textio import read_text
 
 HOME = ""  # no public home page yet: SARIF omits informationUri
 LINT_SUFFIXES = (".tf", ".tfvars")
@@ -90,7 +91,7 @@ def validate_rendered(
     """Run the tree layers on a rendered project and map findings to the spec."""
     names = [e.environment.name for e in environments]
     subject = Subject(
-        files, platform, [f"environments/{n}.tfvars" for n in names], dict(platform.checks.skip)
+        files, platform, [f"environments/{n}.tfvars" for n in names], platform.checks.reason_for
     )
     outcome = run_layers(subject, opts.layers)
     mapper = SpecMapper(
@@ -100,26 +101,48 @@ def validate_rendered(
     return _finish(findings, outcome, opts, base.files[0] if base.files else "")
 
 
-def _read_tree(path: Path) -> tuple[Path, dict[str, str]]:
+@dataclass(frozen=True)
+class LintTarget:
+    """The module tree to check, and (for a file argument) the one file to report on."""
+
+    root: Path
+    files: dict[str, str]
+    only: str | None = None
+
+
+def _terraform_files(folder: Path, recursive: bool) -> dict[str, str]:
+    found = folder.rglob("*") if recursive else folder.glob("*")
+    files = {}
+    for p in sorted(found):
+        rel = p.relative_to(folder)
+        if (
+            p.is_file()
+            and p.suffix in LINT_SUFFIXES
+            and not any(part.startswith(".") for part in rel.parts)
+        ):
+            files[rel.as_posix()] = read_text(p, p.as_posix())
+    return files
+
+
+def _lint_target(path: Path) -> LintTarget:
+    where = Location(path.as_posix())
     if path.is_file():
-        return path.parent, {path.name: path.read_text(encoding="utf-8-sig")}
+        if path.suffix not in LINT_SUFFIXES:
+            raise user_error(
+                "TFG605", f"{path.as_posix()} is not a Terraform file (*.tf, *.tfvars)", where,
+                "point tfgen lint at a module folder or a .tf file",
+            )  # fmt: skip
+        # the file's whole module, so references to its sibling files resolve
+        return LintTarget(path.parent, _terraform_files(path.parent, False), path.name)
     if not path.is_dir():
-        raise user_error("TFG604", f"no such file or directory: {path}", Location(str(path)))
-    files = {
-        p.relative_to(path).as_posix(): p.read_text(encoding="utf-8-sig")
-        for p in sorted(path.rglob("*"))
-        if p.is_file()
-        and p.suffix in LINT_SUFFIXES
-        and not any(part.startswith(".") for part in p.relative_to(path).parts)
-    }
+        raise user_error("TFG604", f"no such file or directory: {path}", where)
+    files = _terraform_files(path, True)
     if not files:
         raise user_error(
-            "TFG605",
-            f"no Terraform files (*.tf, *.tfvars) in {path}",
-            Location(str(path)),
+            "TFG605", f"no Terraform files (*.tf, *.tfvars) in {path}", where,
             "point tfgen lint at a module folder or a .tf file",
-        )
-    return path, files
+        )  # fmt: skip
+    return LintTarget(path, files)
 
 
 def lint_paths(paths: Sequence[Path], opts: Options) -> Result:
@@ -127,9 +150,13 @@ def lint_paths(paths: Sequence[Path], opts: Options) -> Result:
     findings: list[Finding] = []
     total = Outcome()
     for path in paths:
-        root, files = _read_tree(path)
-        outcome = run_layers(Subject(files), opts.layers)
-        findings += prefixed(outcome.findings, display_prefix(root))
+        target = _lint_target(path)
+        outcome = run_layers(Subject(target.files), opts.layers)
+        mine = [
+            f for f in outcome.findings
+            if target.only is None or f.location is None or f.location.file == target.only
+        ]  # fmt: skip
+        findings += prefixed(mine, display_prefix(target.root))
         total.skipped += outcome.skipped
         total.layers_run = outcome.layers_run
     anchor = paths[0].as_posix() if paths and paths[0].is_file() else ""

@@ -28,10 +28,6 @@ class RenderedTree:
     """Relative POSIX path -> file text, before ``terraform fmt``."""
 
     files: dict[str, str] = field(default_factory=dict)
-    environments: list[str] = field(default_factory=list)
-
-    def shared_files(self) -> list[str]:
-        return sorted(p for p in self.files if not is_env_file(p))
 
 
 def is_env_file(path: str) -> bool:
@@ -71,7 +67,7 @@ def render_tree(
     those, whichever subset is rendered now, so it is the same for every subset.
     """
     shared = shared_context(platform, sorted(known))
-    tree = RenderedTree(environments=sorted(e.name for e in environments))
+    tree = RenderedTree()
     for template in _templates(template_dir()):
         out = template.removesuffix(SUFFIX)
         if template.startswith(PER_ENV_PREFIX):

@@ -1,10 +1,11 @@
 """Write the rendered tree atomically, or compare it with what is on disk.
 
 Nothing is written until the whole tree rendered and parsed back.  The new tree is
-assembled in a temporary sibling folder and swapped in with renames, so a failure
-leaves the old ``generated/`` untouched.  Files tfgen does not own are kept:
-dot-folders such as ``.terraform/``, the lock file, and the tfvars of environments
-that were not rendered this time.
+assembled in a temporary sibling folder and swapped in with renames, so a failure leaves
+the old output untouched.  tfgen only ever removes files it generated itself (their
+first line is the generated-file header); everything else in the output folder (a
+``.terraform/`` folder, the lock file, a hand-written ``README.md`` or ``overrides.tf``,
+the tfvars of environments not rendered this time) is moved into the new tree as it is.
 """
 
 from __future__ import annotations
@@ -16,22 +17,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from tfgen.render.context import GENERATED_HEADER
 from tfgen.render.tree import env_of
 
-KEEP_NAMES = (".terraform.lock.hcl",)
+HEADER = f"# {GENERATED_HEADER}".encode()
 
 
 @dataclass(frozen=True)
 class Scope:
-    """Which environments a render covers (``all_envs``: the whole tree is ours)."""
+    """Which environments a render covers (``all_envs``: every environment file is ours)."""
 
     environments: tuple[str, ...]
     all_envs: bool
 
-    def owns(self, rel: str) -> bool:
-        """Whether a file on disk belongs to the part of the tree this render produces."""
-        if _is_foreign(rel):
-            return False
+    def covers(self, rel: str) -> bool:
         env = env_of(rel)
         return env is None or self.all_envs or env in self.environments
 
@@ -54,21 +53,37 @@ class Staleness:
         )
 
 
-def _is_foreign(rel: str) -> bool:
-    parts = rel.split("/")
-    return any(p.startswith(".") for p in parts) or parts[-1] in KEEP_NAMES
+def _generated(path: Path) -> bool:
+    """Whether tfgen wrote this file (its first line is the generated-file header)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(HEADER)) == HEADER
+    except OSError:
+        return False
 
 
-def existing_files(out: Path) -> list[str]:
+def _entries(out: Path) -> list[str]:
+    """Files below ``out``; a folder whose name starts with '.' counts as one entry."""
     if not out.is_dir():
         return []
-    return sorted(
-        p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() or p.is_symlink()
-    )
+    found: list[str] = []
+    for current, dirs, names in os.walk(out):
+        here = Path(current)
+        for name in sorted(dirs):
+            if name.startswith("."):
+                found.append((here / name).relative_to(out).as_posix())
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend((here / n).relative_to(out).as_posix() for n in sorted(names))
+    return sorted(found)
+
+
+def _stale_generated(out: Path, rel: str, scope: Scope) -> bool:
+    """A file from an earlier render that this render no longer produces."""
+    path = out / rel
+    return scope.covers(rel) and path.is_file() and not path.is_symlink() and _generated(path)
 
 
 def compare(files: Mapping[str, str], out: Path, scope: Scope) -> Staleness:
-    on_disk = [p for p in existing_files(out) if scope.owns(p)]
     changed, missing = [], []
     for rel, text in sorted(files.items()):
         target = out / rel
@@ -76,40 +91,50 @@ def compare(files: Mapping[str, str], out: Path, scope: Scope) -> Staleness:
             missing.append(rel)
         elif target.read_bytes() != text.encode("utf-8"):
             changed.append(rel)
-    extra = [p for p in on_disk if p not in files]
+    extra = [r for r in _entries(out) if r not in files and _stale_generated(out, r, scope)]
     return Staleness(changed, missing, extra)
 
 
-def _copy_kept(out: Path, staging: Path, scope: Scope) -> None:
-    for rel in existing_files(out):
-        if scope.owns(rel):
-            continue
-        src, dst = out / rel, staging / rel
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        if src.is_symlink():
-            os.symlink(os.readlink(src), dst)
-        else:
-            shutil.copy2(src, dst)
+def _mode(out: Path) -> int:
+    if out.is_dir():
+        return out.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o777 & ~umask
 
 
 def write_tree(files: Mapping[str, str], out: Path, scope: Scope) -> None:
-    """Replace ``out`` with the rendered files (plus the files tfgen does not own)."""
+    """Replace the generated files in ``out``; keep every file tfgen did not generate."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     backup = out.parent / f".{out.name}.old-{os.getpid()}"
+    moved: list[tuple[Path, Path]] = []
     try:
         for rel, text in files.items():
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(text.encode("utf-8"))
-        _copy_kept(out, staging, scope)
+        staging.chmod(_mode(out))
+        for rel in _entries(out):
+            if rel not in files and not _stale_generated(out, rel, scope):
+                (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.replace(out / rel, staging / rel)
+                moved.append((out / rel, staging / rel))
         if out.exists():
             os.replace(out, backup)
         os.replace(staging, out)
     except BaseException:
-        if backup.exists() and not out.exists():
-            os.replace(backup, out)
-        shutil.rmtree(staging, ignore_errors=True)
+        _undo(out, backup, staging, moved)
         raise
     shutil.rmtree(backup, ignore_errors=True)
+
+
+def _undo(out: Path, backup: Path, staging: Path, moved: list[tuple[Path, Path]]) -> None:
+    if backup.exists() and not out.exists():
+        os.replace(backup, out)
+    for original, kept in reversed(moved):
+        if kept.exists() and not original.exists():
+            original.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(kept, original)
+    shutil.rmtree(staging, ignore_errors=True)

@@ -9,9 +9,21 @@ rendered into the shared HCL and an environment file may not change it.
 from __future__ import annotations
 
 import ipaddress
+import re
+from dataclasses import dataclass
+from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from tfgen.awsfacts import LOG_RETENTION_DAYS
 
@@ -145,7 +157,12 @@ class FlowLogs(Strict):
 class Network(Strict):
     cidr: Cidr
     availability_zones: list[Annotated[str, Field(pattern=r"^[a-z]{2}-[a-z]+-[0-9][a-z]$")]] = (
-        Field(min_length=1, max_length=6)
+        Field(
+            min_length=2,
+            max_length=6,
+            description="Zones of the primary region, in order. At least two: an Application "
+            "Load Balancer needs subnets in two availability zones.",
+        )
     )
     subnets: SubnetTiers
     endpoints: Endpoints = Field(default_factory=Endpoints)
@@ -170,8 +187,33 @@ class Scale(Strict):
     scale_out_cooldown: Annotated[int, Field(ge=0, le=3600)] = 60
 
 
+def _exec_command(value: list[str]) -> list[str]:
+    if value[0] != "CMD":
+        raise ValueError('use the exec form: ["CMD", "<executable>", "<arg>", ...] (no shell)')
+    return value
+
+
+ExecCommand = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=1024)]],
+    Field(min_length=2, max_length=64),
+    AfterValidator(_exec_command),
+]
+
+
 class HealthCheck(Strict):
-    path: str = Field("/health", pattern=r"^/[A-Za-z0-9/._~!$&'()*+,;=:@%-]*$", max_length=1024)
+    path: str = Field(
+        "/health",
+        pattern=r"^/[A-Za-z0-9/._~!*+,=:@%-]*$",
+        max_length=1024,
+        description="HTTP path the load balancer and the container health check request "
+        "(no spaces, quotes or shell characters such as & ; $ ( )).",
+    )
+    command: ExecCommand | None = Field(
+        None,
+        description='Container health check in exec form, e.g. ["CMD", "/app/healthcheck"], '
+        "for images without curl; default: "
+        '["CMD", "curl", "-fsS", "http://localhost:<port><path>"] (needs curl in the image).',
+    )
     interval: Annotated[int, Field(ge=5, le=300)] = 15
     timeout: Annotated[int, Field(ge=2, le=60)] = 5
     healthy_threshold: Annotated[int, Field(ge=2, le=10)] = 2
@@ -206,7 +248,11 @@ class SecretRef(Strict):
 
 
 class Service(Strict):
-    runtime: Literal["java", "python", "node"]
+    runtime: Literal["java", "python", "node"] = Field(
+        description="Language runtime of the image. Informational: shown in the generated "
+        "comments; it does not change the resources (the container health check is "
+        "health_check.command, or curl by default)."
+    )
     port: Port
     architecture: Literal["X86_64", "ARM64"] = "X86_64"
     size: Size = tiered()
@@ -223,9 +269,9 @@ class Service(Strict):
     )
     short_name: str | None = Field(
         None,
-        pattern=r"^[a-z][a-z0-9-]{0,12}$",
+        pattern=r"^[a-z]([a-z0-9-]{0,11}[a-z0-9])?$",
         description="Name used where AWS limits length (target groups); default: the name "
-        "without a trailing '-service'.",
+        "without a trailing '-service'. Unique across services.",
     )
 
 
@@ -248,14 +294,50 @@ TLS_POLICIES = (
 )
 
 
+# AWS managed rule groups (vendor AWS) that work without a ManagedRuleGroupConfig.
+# https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-list.html
+WAF_MANAGED_RULE_GROUPS = (
+    "AWSManagedRulesCommonRuleSet",
+    "AWSManagedRulesAdminProtectionRuleSet",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+    "AWSManagedRulesSQLiRuleSet",
+    "AWSManagedRulesLinuxRuleSet",
+    "AWSManagedRulesUnixRuleSet",
+    "AWSManagedRulesWindowsRuleSet",
+    "AWSManagedRulesPHPRuleSet",
+    "AWSManagedRulesWordPressRuleSet",
+    "AWSManagedRulesAmazonIpReputationList",
+    "AWSManagedRulesAnonymousIpList",
+)
+# Intelligent threat mitigation groups: they need a ManagedRuleGroupConfig (login or sign-up
+# paths, inspection level, challenge settings) that tfgen does not generate.
+# https://docs.aws.amazon.com/waf/latest/APIReference/API_ManagedRuleGroupConfig.html
+WAF_CONFIGURED_RULE_GROUPS = (
+    "AWSManagedRulesBotControlRuleSet",
+    "AWSManagedRulesATPRuleSet",
+    "AWSManagedRulesACFPRuleSet",
+    "AWSManagedRulesAntiDDoSRuleSet",
+)
+
+
+def _default_rule_groups() -> list[str]:
+    return [
+        "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+        "AWSManagedRulesSQLiRuleSet",
+    ]
+
+
 class Waf(Strict):
     rate_limit: Annotated[int, Field(ge=10, le=2_000_000_000)] = tiered(2000)
-    managed_rule_groups: list[str] = Field(
-        default_factory=lambda: [
-            "AWSManagedRulesCommonRuleSet",
-            "AWSManagedRulesKnownBadInputsRuleSet",
-            "AWSManagedRulesSQLiRuleSet",
-        ]
+    managed_rule_groups: list[Annotated[str, Field(pattern=r"^AWSManagedRules[A-Za-z0-9]+$")]] = (
+        Field(
+            default_factory=_default_rule_groups,
+            json_schema_extra={"uniqueItems": True},
+            description="AWS managed rule groups, in evaluation order, each once: "
+            + ", ".join(WAF_MANAGED_RULE_GROUPS)
+            + ".",
+        )
     )
     log_retention_days: RetentionDays = tiered(90)
 
@@ -263,7 +345,8 @@ class Waf(Strict):
 class Ingress(Strict):
     hosted_zone: str = Field(pattern=r"^([a-z0-9-]+\.)+[a-z]{2,}$", description="Route 53 zone.")
     hostname: str = tiered(
-        pattern=r"^([a-z0-9-]+\.)+[a-z]{2,}$", description="Public API host name (per env)."
+        pattern=r"^([a-z0-9-]+\.)+[a-z]{2,}$",
+        description="Public API host name (per env): the zone apex or a name inside the zone.",
     )
     tls_policy: str = "ELBSecurityPolicy-TLS13-1-2-2021-06"
     idle_timeout: Annotated[int, Field(ge=1, le=4000)] = 60
@@ -275,13 +358,72 @@ class Ingress(Strict):
 CheckId = Annotated[str, Field(pattern=r"^(CKV2?_[A-Z0-9]+_[0-9]+|AWS[0-9]{3}|CON[0-9]{3})$")]
 
 
+REASON_MIN, REASON_MAX = 10, 500
+Reason = Annotated[str, Field(min_length=REASON_MIN, max_length=REASON_MAX)]
+AddressGlob = Annotated[str, Field(pattern=r"^[^\s]+$", min_length=1, max_length=300)]
+
+
+class Skip(Strict):
+    """Why a check does not apply: everywhere, or only on some generated resources.
+
+    In YAML a skip is either the reason alone (a string: skipped everywhere) or a mapping
+    ``{reason: ..., resources: [address glob, ...]}``.
+    """
+
+    reason: Reason = Field(description="Why the check does not apply.")
+    resources: list[AddressGlob] | None = Field(
+        None,
+        min_length=1,
+        description="Resource addresses the skip is limited to, as findings name them (e.g. "
+        "module.ingress.aws_s3_bucket.access_logs); '*' matches any characters, '?' one; an "
+        "address without an instance key also matches its instances. Default: everywhere.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reason_alone(cls, data: Any) -> Any:
+        return {"reason": data} if isinstance(data, str) else data
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        mapping = handler(core_schema)
+        reason = {"type": "string", "minLength": REASON_MIN, "maxLength": REASON_MAX}
+        return {"anyOf": [reason, mapping]}
+
+    def covers(self, address: str) -> bool:
+        """True when the skip applies to the resource at ``address``."""
+        if self.resources is None:
+            return True
+        bare = _INSTANCE_KEY.sub("", address)
+        return any(_glob(p).fullmatch(address) or _glob(p).fullmatch(bare) for p in self.resources)
+
+
+_INSTANCE_KEY = re.compile(r"(\[[^\[\]]*\])+$")
+
+
+@cache
+def _glob(pattern: str) -> re.Pattern[str]:
+    """'*' and '?' as in fnmatch; every other character (also '[') matches itself."""
+    parts = (".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
+    return re.compile("".join(parts), re.DOTALL)
+
+
 class Checks(Strict):
     """Validation policy: checks skipped for this platform, each with its justification."""
 
-    skip: dict[CheckId, Annotated[str, Field(min_length=10, max_length=500)]] = Field(
+    skip: dict[CheckId, Skip] = Field(
         default_factory=dict,
-        description="Check id (checkov CKV_*, tfgen AWS###/CON###) -> why it does not apply.",
+        description="Check id (checkov CKV_*, tfgen AWS###/CON###) -> why it does not apply: "
+        "a reason (skipped everywhere) or {reason, resources} (skipped only on those "
+        "resource addresses).",
     )
+
+    def reason_for(self, code: str, address: str) -> str | None:
+        """The justification that skips finding ``code`` on ``address``, or None."""
+        entry = self.skip.get(code)
+        return entry.reason if entry is not None and entry.covers(address) else None
 
 
 # --- the whole platform -------------------------------------------------------------------
@@ -302,3 +444,84 @@ class Environment(Strict):
 
     name: Annotated[str, Field(pattern=ENV_NAME_PATTERN)]
     platform: Platform
+
+
+# --- generated names ----------------------------------------------------------------------
+#
+# Every AWS name tfgen derives from spec names is computed here, once: render/context.py turns
+# these into the HCL the templates print, and the name-length rule (TFG212) checks the same
+# names for every environment, so the two cannot disagree.  A name is a pattern over the
+# workspace prefix "<platform>-<env>" (``var.name`` in the generated modules).
+
+NAME_PREFIX = "{prefix}"
+ACCOUNT_ID = "{account_id}"  # data.aws_caller_identity.current.account_id (12 digits)
+ACCOUNT_ID_LENGTH = 12
+SERVICE_SUFFIX = "-service"
+
+
+@dataclass(frozen=True)
+class GeneratedName:
+    """One generated AWS name: what AWS calls the resource, the pattern and AWS's limit."""
+
+    kind: str
+    pattern: str
+    limit: int
+
+    def resolve(self, prefix: str) -> str:
+        """The name in a workspace whose prefix is ``prefix`` (e.g. 'bookstore-prod')."""
+        text = self.pattern.replace(NAME_PREFIX, prefix)
+        return text.replace(ACCOUNT_ID, "0" * ACCOUNT_ID_LENGTH)
+
+
+def name_prefix(platform: Platform, env: str) -> str:
+    return f"{platform.platform.name}-{env}"
+
+
+def short_name(name: str, service: Service) -> str:
+    """The name used where AWS limits length (target groups)."""
+    if service.short_name:
+        return service.short_name
+    return name.removesuffix(SERVICE_SUFFIX) if name != SERVICE_SUFFIX else name
+
+
+def service_names(name: str, service: Service) -> dict[str, GeneratedName]:
+    """The names generated for one service (a target group only when it has routes)."""
+    p = NAME_PREFIX
+    names = {
+        "service": GeneratedName("ECS service", name, 255),
+        "family": GeneratedName("task definition family", f"{p}-{name}", 255),
+        "log_group": GeneratedName("CloudWatch log group", f"/aws/ecs/{p}/{name}", 512),
+        "execution_role": GeneratedName("IAM role", f"{p}-{name}-execution", 64),
+        "task_role": GeneratedName("IAM role", f"{p}-{name}-task", 64),
+        "security_group": GeneratedName("security group", f"{p}-{name}", 255),
+        "cpu_policy": GeneratedName("scaling policy", f"{p}-{name}-cpu", 256),
+        "memory_policy": GeneratedName("scaling policy", f"{p}-{name}-memory", 256),
+        "repository": GeneratedName("ECR repository", f"{p}/{name}", 256),
+    }
+    if service.routes is not None:
+        short = short_name(name, service)
+        names["target_group"] = GeneratedName("target group", f"{p}-{short}", 32)
+    return names
+
+
+def secret_name(name: str) -> GeneratedName:
+    return GeneratedName("Secrets Manager secret", f"{NAME_PREFIX}/{name}", 512)
+
+
+def platform_names() -> dict[str, GeneratedName]:
+    """The names generated once per workspace (they depend on the platform name only)."""
+    p = NAME_PREFIX
+    return {
+        "cluster": GeneratedName("ECS cluster", p, 255),
+        "alb": GeneratedName("load balancer", p, 32),
+        "alb_security_group": GeneratedName("security group", f"{p}-alb", 255),
+        "access_logs_bucket": GeneratedName("S3 bucket", f"{p}-alb-logs-{ACCOUNT_ID}", 63),
+        "endpoints_security_group": GeneratedName("security group", f"{p}-vpc-endpoints", 255),
+        "flow_logs_log_group": GeneratedName(
+            "CloudWatch log group", f"/aws/vpc/{p}/flow-logs", 512
+        ),
+        "flow_logs_role": GeneratedName("IAM role", f"{p}-vpc-flow-logs", 64),
+        "web_acl": GeneratedName("web ACL", p, 128),
+        "waf_log_group": GeneratedName("CloudWatch log group", f"aws-waf-logs-{p}", 512),
+        "kms_alias": GeneratedName("KMS alias", f"alias/{p}", 256),
+    }

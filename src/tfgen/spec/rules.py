@@ -10,34 +10,43 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from tfgen.awsfacts import FARGATE_SIZES
 from tfgen.errors import Problem, UserError
 from tfgen.spec.loader import Source
-from tfgen.spec.model import Platform, Service
+from tfgen.spec.model import (
+    WAF_CONFIGURED_RULE_GROUPS,
+    WAF_MANAGED_RULE_GROUPS,
+    GeneratedName,
+    Platform,
+    Service,
+    name_prefix,
+    platform_names,
+    secret_name,
+    service_names,
+    short_name,
+)
 from tfgen.spec.yamlsource import PathKey
 
 Rule = Callable[[Platform, Source], Iterator[Problem]]
 
 ALB_CONDITION_VALUES = 5  # values per listener rule across all conditions
-TARGET_GROUP_NAME_MAX = 32
 PATH_PATTERN_CHARS = re.compile(r"^[A-Za-z0-9_\-.$/~\"'@:+&()!,;=*?]+$")
-SERVICE_SUFFIX = "-service"
+# What Fargate tasks in private subnets reach without a NAT gateway: the image (ECR API, the
+# registry, and S3 for its layers), the awslogs driver, and secrets injected at start.
+# https://repost.aws/knowledge-center/ecs-fargate-docker-timeout-error
+TASK_INTERFACE_ENDPOINTS = ("ecr.api", "ecr.dkr", "logs")
+SECRETS_ENDPOINT = "secretsmanager"
+TASK_GATEWAY_ENDPOINTS = ("s3",)
 
 
-def _problem(source: Source, path: PathKey, code: str, message: str, hint: str) -> Problem:
-    return Problem(code, message, source.where(path), hint)
-
-
-def short_name(name: str, service: Service) -> str:
-    """The name used where AWS limits length (target groups)."""
-    if service.short_name:
-        return service.short_name
-    return name.removesuffix(SERVICE_SUFFIX) if name != SERVICE_SUFFIX else name
-
-
-def target_group_name(platform: Platform, env: str, name: str, service: Service) -> str:
-    return f"{platform.platform.name}-{env}-{short_name(name, service)}"
+def _problem(
+    source: Source, path: PathKey, code: str, message: str, hint: str, *, key: bool = False
+) -> Problem:
+    """A problem at the value of ``path`` (``key=True``: at its key, e.g. an entity name)."""
+    where = source.locate(path) if key else source.where(path)
+    return Problem(code, message, where, hint)
 
 
 def unique_ports(p: Platform, src: Source) -> Iterator[Problem]:
@@ -277,22 +286,59 @@ def availability_zones(p: Platform, src: Source) -> Iterator[Problem]:
         seen.add(az)
 
 
-def name_lengths(p: Platform, src: Source, environments: list[str]) -> Iterator[Problem]:
+@dataclass(frozen=True)
+class _NameOrigin:
+    """Where the spec decides a generated name, and what to change when it is too long."""
+
+    path: PathKey
+    key: bool
+    hint: str
+
+
+def _generated_names(p: Platform) -> Iterator[tuple[_NameOrigin, GeneratedName]]:
+    shorter = "shorten the platform name or the environment name"
+    for gen in platform_names().values():
+        yield _NameOrigin(("platform", "name"), False, shorter), gen
     for name, svc in sorted(p.services.items()):
-        if svc.routes is None:
-            continue
-        for env in environments:
-            tg = target_group_name(p, env, name, svc)
-            if len(tg) > TARGET_GROUP_NAME_MAX:
-                yield _problem(
-                    src,
-                    ("services", name),
-                    "TFG212",
-                    f"target group name {tg!r} ({len(tg)} chars) exceeds AWS's "
-                    f"{TARGET_GROUP_NAME_MAX}",
-                    "set a shorter short_name on the service",
-                )
-                break
+        entity = _NameOrigin(
+            ("services", name),
+            True,
+            "shorten the service name (or the platform or environment name)",
+        )
+        for kind, gen in service_names(name, svc).items():
+            if kind != "target_group":
+                yield entity, gen
+            elif svc.short_name:
+                path: PathKey = ("services", name, "short_name")
+                yield _NameOrigin(path, False, "set a shorter short_name"), gen
+            else:
+                yield _NameOrigin(("services", name), True, "set a shorter short_name"), gen
+    for name in sorted(p.secrets):
+        origin = _NameOrigin(("secrets", name), True, "shorten the secret name")
+        yield origin, secret_name(name)
+
+
+def name_lengths(p: Platform, src: Source, environments: list[str]) -> Iterator[Problem]:
+    """Every generated name within AWS's limit, in every known environment.
+
+    One problem per spec location and kind of name: the longest offender.
+    """
+    worst: dict[tuple[_NameOrigin, str], tuple[str, GeneratedName]] = {}
+    for origin, gen in _generated_names(p):
+        for env in sorted(environments):
+            full = gen.resolve(name_prefix(p, env))
+            seen = worst.get((origin, gen.kind))
+            if len(full) > gen.limit and (seen is None or len(full) > len(seen[0])):
+                worst[(origin, gen.kind)] = (full, gen)
+    for (origin, _), (full, gen) in worst.items():
+        yield _problem(
+            src,
+            origin.path,
+            "TFG212",
+            f"{gen.kind} name {full!r} ({len(full)} chars) exceeds AWS's {gen.limit}",
+            origin.hint,
+            key=origin.key,
+        )
 
 
 def health_checks(p: Platform, src: Source) -> Iterator[Problem]:
@@ -309,6 +355,95 @@ def health_checks(p: Platform, src: Source) -> Iterator[Problem]:
             )
 
 
+def short_names(p: Platform, src: Source) -> Iterator[Problem]:
+    seen: dict[str, str] = {}
+    for name, svc in sorted(p.services.items()):
+        short = short_name(name, svc)
+        if short in seen:
+            explicit = svc.short_name is not None
+            path: PathKey = ("services", name, "short_name") if explicit else ("services", name)
+            yield _problem(
+                src,
+                path,
+                "TFG217",
+                f"short name {short!r} of {name} is already used by {seen[short]}",
+                "set a short_name that no other service uses",
+                key=not explicit,
+            )
+        else:
+            seen[short] = name
+
+
+def spot_architecture(p: Platform, src: Source) -> Iterator[Problem]:
+    for name, svc in sorted(p.services.items()):
+        if svc.architecture == "ARM64" and svc.capacity.fargate_spot > 0:
+            yield _problem(
+                src,
+                ("services", name, "capacity", "fargate_spot"),
+                "TFG218",
+                f"{name} runs ARM64 tasks, which Fargate Spot does not support",
+                "set fargate_spot: 0 or architecture: X86_64",
+            )
+
+
+def waf_rule_groups(p: Platform, src: Source) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for i, group in enumerate(p.ingress.waf.managed_rule_groups):
+        path: PathKey = ("ingress", "waf", "managed_rule_groups", i)
+        if group in seen:
+            yield _problem(src, path, "TFG219", f"{group} is listed twice", "list each group once")
+        elif group in WAF_CONFIGURED_RULE_GROUPS:
+            yield _problem(
+                src,
+                path,
+                "TFG219",
+                f"{group} needs a managed rule group configuration, which tfgen does not generate",
+                f"use one of {', '.join(WAF_MANAGED_RULE_GROUPS)}",
+            )
+        elif group not in WAF_MANAGED_RULE_GROUPS:
+            yield _problem(
+                src,
+                path,
+                "TFG219",
+                f"{group} is not an AWS managed rule group",
+                f"use one of {', '.join(WAF_MANAGED_RULE_GROUPS)}",
+            )
+        seen.add(group)
+
+
+def private_egress(p: Platform, src: Source) -> Iterator[Problem]:
+    """Without NAT gateways, tasks start only with the VPC endpoints they need."""
+    if p.tier.nat_gateways != "none":
+        return
+    endpoints = p.network.endpoints
+    interface = list(TASK_INTERFACE_ENDPOINTS)
+    if any(svc.secrets for svc in p.services.values()):
+        interface.append(SECRETS_ENDPOINT)
+    missing = [e for e in interface if e not in endpoints.interface]
+    missing += [f"{e} (gateway)" for e in TASK_GATEWAY_ENDPOINTS if e not in endpoints.gateway]
+    if missing:
+        yield _problem(
+            src,
+            ("tier", "nat_gateways"),
+            "TFG220",
+            "without NAT gateways tasks cannot pull images, write logs or read secrets: "
+            f"network.endpoints lacks {', '.join(missing)}",
+            "add the endpoints to network.endpoints, or use nat_gateways: single",
+        )
+
+
+def hostname_in_zone(p: Platform, src: Source) -> Iterator[Problem]:
+    zone, host = p.ingress.hosted_zone, p.ingress.hostname
+    if host != zone and not host.endswith(f".{zone}"):
+        yield _problem(
+            src,
+            ("ingress", "hostname"),
+            "TFG221",
+            f"hostname {host} is not in the hosted zone {zone}",
+            f"use {zone} or a name ending in .{zone}",
+        )
+
+
 RULES: tuple[Rule, ...] = (
     unique_ports,
     health_checks,
@@ -320,6 +455,11 @@ RULES: tuple[Rule, ...] = (
     image_tags,
     subnet_layout,
     availability_zones,
+    short_names,
+    spot_architecture,
+    waf_rule_groups,
+    private_egress,
+    hostname_in_zone,
 )
 
 

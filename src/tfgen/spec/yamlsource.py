@@ -17,6 +17,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from tfgen.errors import Location, Problem, UserError, user_error
+from tfgen.textio import read_text
 
 try:  # the C loader is much faster; fall back to the pure-Python one
     from yaml import CSafeLoader as _Loader
@@ -196,22 +197,6 @@ def _int(text: str) -> int | str:
         return text  # sexagesimal or leading-zero forms: keep the text, the model decides
 
 
-def decode(raw: bytes, file: str) -> str:
-    """Strict UTF-8 (a BOM is allowed); a bad byte is reported at its line and column."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise user_error(
-            "TFG002",
-            f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
-            Location(file, line, column),
-            "save the file as UTF-8",
-        ) from None
-
-
 def _syntax_error(exc: yaml.MarkedYAMLError, file: str) -> UserError:
     mark = exc.problem_mark or exc.context_mark
     loc = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
@@ -263,8 +248,4 @@ def load_yaml_text(text: str, file: str) -> YamlDocument:
 
 def load_yaml_file(path: Path, display: str | None = None) -> YamlDocument:
     name = display or path.as_posix()
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise user_error("TFG007", f"cannot read file: {exc.strerror}", Location(name)) from None
-    return load_yaml_text(decode(raw, name), name)
+    return load_yaml_text(read_text(path, name), name)

@@ -295,10 +295,11 @@ def validate_files(
     files: Mapping[str, str],
     ctx: TerraformContext | None = None,
     var_files: Sequence[str] = (),
+    module_dir: str = "",
 ) -> list[TerraformDiagnostic]:
     """Like :func:`validate`, for an in-memory tree (relative POSIX path → text)."""
     tree = {str(_check_relative(name)): text.encode("utf-8") for name, text in files.items()}
-    return validate_tree(tree, ctx, var_files)
+    return validate_tree(tree, ctx, var_files, module_dir)
 
 
 def read_tree(directory: Path) -> dict[str, bytes]:
@@ -325,24 +326,29 @@ def validate_tree(
     tree: Mapping[str, bytes],
     ctx: TerraformContext | None = None,
     var_files: Sequence[str] = (),
+    module_dir: str = "",
 ) -> list[TerraformDiagnostic]:
     """Validate a tree (relative POSIX path → bytes), using the result cache.
 
-    Each of ``var_files`` (paths inside the tree) is then loaded the way ``plan`` would
-    load it, offline, so its values are checked against the variables' types and
-    ``validation`` blocks (a workspace's tfvars).
+    ``module_dir`` is the root module's folder inside the tree (its calls may reach the
+    rest of the tree); diagnostics and ``var_files`` are relative to it.  Each var-file
+    is loaded the way ``plan`` would load it, offline, so its values are checked against
+    the variables' types and ``validation`` blocks (a workspace's tfvars).
     """
     context = _ctx(ctx)
-    key = tree_key(tree, context, var_files)
+    key = tree_key(tree, context, [*var_files, f"module_dir={module_dir}"])
     cached = _load_cached(context.cache, key)
     if cached is not None:
         return cached
     work_root = context.cache / "work"
     work_root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="validate-", dir=work_root) as tmp:
-        work = Path(tmp)
-        _write_tree(work, tree)
-        _configure_aliases(work, tree)
+        _write_tree(Path(tmp), tree)
+        work = Path(tmp) / module_dir if module_dir else Path(tmp)
+        prefix = f"{module_dir}/" if module_dir else ""
+        _configure_aliases(
+            work, {n.removeprefix(prefix): d for n, d in tree.items() if n.startswith(prefix)}
+        )
         diagnostics = _init_and_validate(work, context)
         if var_files and not any(d.is_error for d in diagnostics):
             diagnostics += _check_var_files(work, context, var_files)
