@@ -17,6 +17,7 @@ TFG525 the directory to scan does not exist (exit 2).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -33,6 +34,7 @@ from typing import Any, NamedTuple
 
 from tfgen.check.findings import Finding, HclLocation, Severity
 from tfgen.errors import ToolError, user_error
+from tfgen.fsutil import atomic_write
 
 CHECKOV_ENV = "TFGEN_CHECKOV"
 CACHE_ENV = "TFGEN_CACHE_DIR"
@@ -164,7 +166,8 @@ def checkov_version(executable: Path, cache_dir: Path | None = None) -> str:
 
 def _remember(memo: Path, executable: Path, stat: os.stat_result) -> str:
     version = _version_from_cli(str(executable), stat.st_mtime_ns, stat.st_size)
-    _write_atomically(memo, version + "\n")
+    with contextlib.suppress(OSError):  # remembering the version only saves time
+        atomic_write(memo, version + "\n")
     return version
 
 
@@ -474,22 +477,10 @@ def _load_cached(entry: Path) -> CheckovResult | None:
 
 
 def _store(entry: Path, result: CheckovResult) -> None:
-    _write_atomically(entry, json.dumps(_to_json(result), sort_keys=True))
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write a cache file atomically; a cache that cannot be written is not an error."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        atomic_write(entry, json.dumps(_to_json(result), sort_keys=True))
     except OSError:
-        return
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
+        return  # a cache that cannot be written only costs time
 
 
 def _to_json(result: CheckovResult) -> dict[str, Any]:

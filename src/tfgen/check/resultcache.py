@@ -10,13 +10,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import tfgen
 from tfgen.check.findings import Finding, finding_from_dict, finding_to_dict
+from tfgen.fsutil import cache_write
 
 FORMAT = "tfgen-layers-v1"
 KEEP = 256
@@ -56,15 +55,5 @@ def load(folder: Path, cache_key: str) -> list[Finding] | None:
 
 
 def store(folder: Path, cache_key: str, findings: list[Finding]) -> None:
-    target = _path(folder, cache_key)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump([finding_to_dict(f) for f in findings], handle, sort_keys=True)
-        os.replace(tmp, target)
-        entries = sorted(target.parent.glob("*.json"), key=lambda p: p.stat().st_mtime)
-        for old in entries[:-KEEP]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        return
+    text = json.dumps([finding_to_dict(f) for f in findings], sort_keys=True)
+    cache_write(_path(folder, cache_key), text, KEEP)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+
+from tfgen.fsutil import cache_write
 
 FORMAT = "tfgen-render-v1"
 KEEP = 64
@@ -43,19 +43,4 @@ def load(folder: Path, key: str) -> dict[str, str] | None:
 
 
 def store(folder: Path, key: str, files: Mapping[str, str]) -> None:
-    target = _entry(folder, key)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(dict(files), handle, sort_keys=True)
-        os.replace(tmp, target)
-        _prune(target.parent)
-    except OSError:
-        return
-
-
-def _prune(folder: Path) -> None:
-    entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in entries[KEEP:]:
-        old.unlink(missing_ok=True)
+    cache_write(_entry(folder, key), json.dumps(dict(files), sort_keys=True), KEEP)

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from tfgen.errors import ToolError
+from tfgen.fsutil import atomic_write
 from tfgen.terraform.locate import find_provider_mirror, mirror_providers
 
 CACHE_ENV = "TFGEN_CACHE_DIR"
@@ -107,7 +107,7 @@ def write_cli_config(cache: Path, mirror: Path | None) -> Path:
         plugin_cache.mkdir(parents=True, exist_ok=True)
         if target.is_file() and target.read_text(encoding="utf-8") == text:
             return target
-        _atomic_write(target, text)
+        atomic_write(target, text)
     except OSError as exc:
         raise ToolError(
             "TFG511",
@@ -115,17 +115,6 @@ def write_cli_config(cache: Path, mirror: Path | None) -> Path:
             f"set {CACHE_ENV} to a writable directory",
         ) from exc
     return target
-
-
-def _atomic_write(target: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def clean_environ(base: Mapping[str, str]) -> dict[str, str]:

@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from tfgen.errors import InternalError, Location, ToolError
+from tfgen.fsutil import cache_write
 from tfgen.terraform.cli_config import CONFIG_NAME, cache_dir, terraform_env
 from tfgen.terraform.locate import (
     TerraformBinary,
@@ -560,33 +561,8 @@ def _load_cached(cache: Path, key: str) -> list[TerraformDiagnostic] | None:
 
 
 def _store_cached(cache: Path, key: str, diagnostics: list[TerraformDiagnostic]) -> None:
-    """Best effort: a cache that cannot be written only costs speed."""
-    path = _cache_file(cache, key)
     payload = json.dumps({"diagnostics": [asdict(d) for d in diagnostics]}, sort_keys=True)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        with open(fd, "w", encoding="utf-8") as handle:
-            handle.write(payload)
-        Path(tmp).replace(path)
-        _prune(path.parent)
-    except OSError:
-        return
-
-
-def _prune(folder: Path) -> None:
-    """Keep the newest entries (a concurrent run may delete files under us)."""
-    entries = list(folder.glob("*.json"))
-    if len(entries) <= _CACHE_KEEP:
-        return
-    stamped = []
-    for entry in entries:
-        try:
-            stamped.append((entry.stat().st_mtime, entry))
-        except FileNotFoundError:
-            continue
-    for _, stale in sorted(stamped, reverse=True)[_CACHE_KEEP:]:
-        stale.unlink(missing_ok=True)
+    cache_write(_cache_file(cache, key), payload, _CACHE_KEEP)
 
 
 # ------------------------------------------------------------------ workspaces, plan, apply
