@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 
@@ -42,3 +44,13 @@ def prune(folder: Path, pattern: str, keep: int) -> None:
             continue
     for _, stale in sorted(stamped, reverse=True)[keep:]:
         stale.unlink(missing_ok=True)
+
+
+def files_digest(files: Mapping[str, str], *salt: str) -> str:
+    """A content hash of a tree of text files (names and contents) and some salt strings."""
+    digest = hashlib.sha256("\0".join(salt).encode() + b"\0\0")
+    for name in sorted(files):
+        data = files[name].encode("utf-8")
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import tfgen
 from tfgen.check.findings import Finding, finding_from_dict, finding_to_dict
-from tfgen.fsutil import cache_write
+from tfgen.fsutil import cache_write, files_digest
 
 FORMAT = "tfgen-layers-v1"
 KEEP = 256
@@ -34,12 +34,7 @@ def code_fingerprint() -> str:
 
 
 def key(layer: str, files: Mapping[str, str], extra: str = "") -> str:
-    digest = hashlib.sha256(f"{code_fingerprint()}\0{layer}\0{extra}\0".encode())
-    for name in sorted(files):
-        data = files[name].encode("utf-8")
-        digest.update(f"{name}\0{len(data)}\0".encode())
-        digest.update(data)
-    return digest.hexdigest()
+    return files_digest(files, code_fingerprint(), layer, extra)
 
 
 def _path(folder: Path, cache_key: str) -> Path:

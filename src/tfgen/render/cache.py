@@ -8,24 +8,18 @@ entries only cost time.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from tfgen.fsutil import cache_write
+from tfgen.fsutil import cache_write, files_digest
 
 FORMAT = "tfgen-render-v1"
 KEEP = 64
 
 
 def tree_key(files: Mapping[str, str], salt: str) -> str:
-    digest = hashlib.sha256(f"{FORMAT}\0{salt}\0".encode())
-    for name in sorted(files):
-        data = files[name].encode("utf-8")
-        digest.update(f"{name}\0{len(data)}\0".encode())
-        digest.update(data)
-    return digest.hexdigest()
+    return files_digest(files, FORMAT, salt)
 
 
 def _entry(folder: Path, key: str) -> Path:
