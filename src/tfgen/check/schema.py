@@ -15,7 +15,7 @@ an upgrade finding (``UPG``), and one that only 5.x has says the code needs 6.x.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from tfgen.check.findings import Finding, HclLocation, Severity
@@ -113,13 +113,12 @@ class _Checker:
                 if kind == "resource"
                 else self.schema.data_source_types()
             )
-            guess = closest(type_name, known)
             noun = "resource type" if kind == "resource" else "data source"
             self.add(
                 "SCH001",
                 Severity.ERROR,
                 f"unknown {noun} {type_name!r}",
-                f"did you mean {guess!r}?" if guess else "check the provider documentation",
+                _did_you_mean(type_name, known, "check the provider documentation"),
                 block,
                 block.line,
                 block.column,
@@ -167,12 +166,11 @@ class _Checker:
                     address,
                 )
                 return
-            guess = closest(name, schema.arguments())
             self.add(
                 "SCH002",
                 Severity.ERROR,
                 f"unknown argument {where}",
-                f"did you mean {guess!r}?" if guess else "remove it or check the docs",
+                _did_you_mean(name, schema.arguments()),
                 block,
                 line,
                 column,
@@ -226,12 +224,11 @@ class _Checker:
                     address,
                 )
                 return
-            guess = closest(name, schema.arguments())
             self.add(
                 "SCH004",
                 Severity.ERROR,
                 f"unknown block {where}",
-                f"did you mean {guess!r}?" if guess else "remove it or check the docs",
+                _did_you_mean(name, schema.arguments()),
                 nested,
                 nested.line,
                 nested.column,
@@ -254,12 +251,11 @@ class _Checker:
     def object_body(self, body: Block, fields: dict[str, object], name: str, address: str) -> None:
         for key, attr in sorted(body.attributes.items()):
             if key not in fields:
-                guess = closest(key, list(fields))
                 self.add(
                     "SCH002",
                     Severity.ERROR,
                     f"unknown argument {key!r} in {name}",
-                    f"did you mean {guess!r}?" if guess else "remove it or check the docs",
+                    _did_you_mean(key, fields),
                     body,
                     attr.line,
                     attr.column,
@@ -305,6 +301,14 @@ class _Checker:
                 surplus.column,
                 address,
             )
+
+
+def _did_you_mean(
+    name: str, candidates: Iterable[str], otherwise: str = "remove it or check the docs"
+) -> str:
+    """The hint for an unknown name: the closest candidate, else ``otherwise``."""
+    guess = closest(name, candidates)
+    return f"did you mean {guess!r}?" if guess else otherwise
 
 
 def _inner(path: str, address: str) -> str:

@@ -20,6 +20,15 @@ APPAS_TRACKING_DOC = (
 ASG_DOC = "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CreateAutoScalingGroup.html"
 
 
+def _min_above_max(block: Block, ctx: Context, low_name: str, high_name: str) -> Issue | None:
+    """An issue at ``low_name`` when both sizes are literal and the minimum exceeds the maximum."""
+    low, high = ctx.number(block, low_name), ctx.number(block, high_name)
+    if low is None or high is None or low <= high:
+        return None
+    message = f"{low_name} {fmt(low)} is greater than {high_name} {fmt(high)}"
+    return Issue(block, message, block.get(low_name))
+
+
 @resource_rule(
     "AWS110",
     "Scalable target with min_capacity greater than max_capacity",
@@ -29,13 +38,9 @@ ASG_DOC = "https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CreateAu
     "make min_capacity less than or equal to max_capacity",
 )
 def appautoscaling_min_max(block: Block, ctx: Context) -> Iterator[Issue]:
-    low, high = ctx.number(block, "min_capacity"), ctx.number(block, "max_capacity")
-    if low is not None and high is not None and low > high:
-        yield Issue(
-            block,
-            f"min_capacity {fmt(low)} is greater than max_capacity {fmt(high)}",
-            block.get("min_capacity"),
-        )
+    issue = _min_above_max(block, ctx, "min_capacity", "max_capacity")
+    if issue is not None:
+        yield issue
 
 
 def _target_key(ctx: Context, policy: Block) -> tuple[str, ...] | None:
@@ -100,15 +105,12 @@ def appautoscaling_duplicate_metric(ctx: Context) -> Iterator[Issue]:
     "keep min_size <= desired_capacity <= max_size",
 )
 def asg_sizes(block: Block, ctx: Context) -> Iterator[Issue]:
+    issue = _min_above_max(block, ctx, "min_size", "max_size")
+    if issue is not None:
+        yield issue
+        return
     low, high = ctx.number(block, "min_size"), ctx.number(block, "max_size")
     desired = ctx.number(block, "desired_capacity")
-    if low is not None and high is not None and low > high:
-        yield Issue(
-            block,
-            f"min_size {fmt(low)} is greater than max_size {fmt(high)}",
-            block.get("min_size"),
-        )
-        return
     if desired is None:
         return
     if (low is not None and desired < low) or (high is not None and desired > high):

@@ -153,6 +153,12 @@ def documents(ctx: Context) -> Iterator[Document]:
     yield from _data_documents(ctx)
 
 
+def all_statements(ctx: Context) -> Iterator[Statement]:
+    """Every statement of every policy document in the module."""
+    for doc in documents(ctx):
+        yield from doc.statements
+
+
 @module_rule(
     "AWS410",
     "Policy allows every action on every resource",
@@ -162,12 +168,11 @@ def documents(ctx: Context) -> Iterator[Document]:
     "list the actions and resources the principal needs (least privilege)",
 )
 def admin_statement(ctx: Context) -> Iterator[Issue]:
-    for doc in documents(ctx):
-        for st in doc.statements:
-            if st.resource_policy or st.effect != "Allow":
-                continue
-            if any(a in ("*", "*:*") for a in st.actions or []) and "*" in (st.resources or []):
-                yield Issue(st.resource, 'statement allows Action "*" on Resource "*"', st.at)
+    for st in all_statements(ctx):
+        if st.resource_policy or st.effect != "Allow":
+            continue
+        if any(a in ("*", "*:*") for a in st.actions or []) and "*" in (st.resources or []):
+            yield Issue(st.resource, 'statement allows Action "*" on Resource "*"', st.at)
 
 
 @module_rule(
@@ -198,12 +203,9 @@ def policy_version(ctx: Context) -> Iterator[Issue]:
     "(aws:SourceArn, aws:PrincipalOrgID, ...)",
 )
 def public_principal(ctx: Context) -> Iterator[Issue]:
-    for doc in documents(ctx):
-        for st in doc.statements:
-            if st.effect == "Allow" and "*" in (st.principals or []) and not st.has_condition:
-                yield Issue(
-                    st.resource, 'statement allows Principal "*" without a Condition', st.at
-                )
+    for st in all_statements(ctx):
+        if st.effect == "Allow" and "*" in (st.principals or []) and not st.has_condition:
+            yield Issue(st.resource, 'statement allows Principal "*" without a Condition', st.at)
 
 
 @module_rule(
@@ -215,9 +217,8 @@ def public_principal(ctx: Context) -> Iterator[Issue]:
     'Effect must be exactly "Allow" or "Deny" (case-sensitive)',
 )
 def statement_effect(ctx: Context) -> Iterator[Issue]:
-    for doc in documents(ctx):
-        for st in doc.statements:
-            if isinstance(st.effect, str) and st.effect not in ("Allow", "Deny"):
-                yield Issue(st.resource, f"Effect {st.effect!r} is not Allow or Deny", st.at)
-            elif st.effect is None:
-                yield Issue(st.resource, "statement has no Effect", st.at)
+    for st in all_statements(ctx):
+        if isinstance(st.effect, str) and st.effect not in ("Allow", "Deny"):
+            yield Issue(st.resource, f"Effect {st.effect!r} is not Allow or Deny", st.at)
+        elif st.effect is None:
+            yield Issue(st.resource, "statement has no Effect", st.at)

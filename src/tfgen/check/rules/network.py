@@ -200,6 +200,12 @@ _ALL = ("-1", "all")
 _TCP = ("tcp", "6")
 _UDP = ("udp", "17")
 _WORLD = ("0.0.0.0/0", "::/0")
+# the resources whose ingress rules _world_ingresses reads
+_INGRESS_TYPES = (
+    "aws_security_group",
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+)
 
 
 @dataclass(frozen=True)
@@ -271,7 +277,7 @@ def _sensitive(ingress: _Ingress) -> list[str]:
     "Security group opens a database/admin port to the internet",
     Severity.WARNING,
     SG_DOC,
-    ("aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule"),
+    _INGRESS_TYPES,
     "allow the port only from known CIDRs or other security groups (use SSM instead of SSH)",
 )
 def sensitive_port_open(ctx: Context) -> Iterator[Issue]:
@@ -288,7 +294,7 @@ def sensitive_port_open(ctx: Context) -> Iterator[Issue]:
     "Security group opens all ports to the internet",
     Severity.WARNING,
     SG_DOC,
-    ("aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule"),
+    _INGRESS_TYPES,
     "open only the ports the service listens on",
 )
 def all_ports_open(ctx: Context) -> Iterator[Issue]:

@@ -95,20 +95,31 @@ def _lifecycle_rules(block: Block) -> list[Block]:
     return block.children(name)
 
 
-def _transitions(ctx: Context, rule: Block, kind: str) -> list[tuple[float, str | None, Attribute]]:
-    """(days, storage class, days attribute) for current or noncurrent transitions."""
+def _lifecycle_actions(
+    ctx: Context, rule: Block, action: str, kind: str
+) -> list[tuple[Block, float, Attribute]]:
+    """(block, days, days attribute) of a rule's ``transition`` or ``expiration`` blocks for
+    current or noncurrent versions, where the days are literal."""
     block_name, days_name = (
-        ("transition", "days")
+        (action, "days")
         if kind == "current"
-        else ("noncurrent_version_transition", "noncurrent_days")
+        else (f"noncurrent_version_{action}", "noncurrent_days")
     )
     found = []
-    for transition in rule.children(block_name):
-        name = days_name if transition.get(days_name) is not None else "days"
-        days, attr = ctx.number(transition, name), transition.get(name)
+    for holder in rule.children(block_name):
+        name = days_name if holder.get(days_name) is not None else "days"
+        days, attr = ctx.number(holder, name), holder.get(name)
         if days is not None and attr is not None:
-            found.append((days, ctx.string(transition, "storage_class"), attr))
+            found.append((holder, days, attr))
     return found
+
+
+def _transitions(ctx: Context, rule: Block, kind: str) -> list[tuple[float, str | None, Attribute]]:
+    """(days, storage class, days attribute) for current or noncurrent transitions."""
+    return [
+        (days, ctx.string(transition, "storage_class"), attr)
+        for transition, days, attr in _lifecycle_actions(ctx, rule, "transition", kind)
+    ]
 
 
 @resource_rule(
@@ -131,20 +142,6 @@ def ia_transition_days(block: Block, ctx: Context) -> Iterator[Issue]:
                     )
 
 
-def _expiration(ctx: Context, rule: Block, kind: str) -> tuple[float, Attribute] | None:
-    block_name, days_name = (
-        ("expiration", "days")
-        if kind == "current"
-        else ("noncurrent_version_expiration", "noncurrent_days")
-    )
-    for expiration in rule.children(block_name):
-        name = days_name if expiration.get(days_name) is not None else "days"
-        days, attr = ctx.number(expiration, name), expiration.get(name)
-        if days is not None and attr is not None:
-            return days, attr
-    return None
-
-
 @resource_rule(
     "AWS603",
     "Lifecycle expiration not later than a transition of the same rule",
@@ -156,15 +153,16 @@ def _expiration(ctx: Context, rule: Block, kind: str) -> tuple[float, Attribute]
 def expiration_after_transition(block: Block, ctx: Context) -> Iterator[Issue]:
     for rule in _lifecycle_rules(block):
         for kind in ("current", "noncurrent"):
-            expiration = _expiration(ctx, rule, kind)
+            expirations = _lifecycle_actions(ctx, rule, "expiration", kind)
             transitions = _transitions(ctx, rule, kind)
-            if expiration is None or not transitions:
+            if not expirations or not transitions:
                 continue
+            _, expires, attr = expirations[0]
             last = max(days for days, _, _ in transitions)
-            if expiration[0] <= last:
+            if expires <= last:
                 yield Issue(
                     block,
-                    f"{kind} expiration after {fmt(expiration[0])} days is not "
+                    f"{kind} expiration after {fmt(expires)} days is not "
                     f"after the transition at {fmt(last)} days",
-                    expiration[1],
+                    attr,
                 )

@@ -106,12 +106,15 @@ def _redrives(ctx: Context) -> Iterator[tuple[Block, Block, dict[str, Any]]]:
             yield holder, source, policy
 
 
-def _dlq(ctx: Context, policy: dict[str, Any]) -> Block | None:
-    target = policy.get("deadLetterTargetArn")
-    if not isinstance(target, Unknown) or not _is_traversal(target.raw):
-        return None
-    block = ctx.by_address(referenced_address(target.raw))
-    return block if block is not None and block.resource_type == "aws_sqs_queue" else None
+def _dead_letter_queues(ctx: Context) -> Iterator[tuple[Block, Block, Block]]:
+    """(resource holding the policy, source queue, dead-letter queue) for each redrive whose
+    dead-letter queue is declared in the module."""
+    for holder, source, policy in _redrives(ctx):
+        target = policy.get("deadLetterTargetArn")
+        if isinstance(target, Unknown) and _is_traversal(target.raw):
+            dlq = ctx.by_address(referenced_address(target.raw))
+            if dlq is not None and dlq.resource_type == "aws_sqs_queue":
+                yield holder, source, dlq
 
 
 def _is_traversal(raw: str) -> bool:
@@ -187,9 +190,8 @@ def sqs_visibility_vs_lambda(ctx: Context) -> Iterator[Issue]:
     "message's age counts from its original enqueue time",
 )
 def sqs_dlq_retention(ctx: Context) -> Iterator[Issue]:
-    for _holder, source, policy in _redrives(ctx):
-        dlq = _dlq(ctx, policy)
-        if dlq is None or not _is_standard(ctx, source):
+    for _holder, source, dlq in _dead_letter_queues(ctx):
+        if not _is_standard(ctx, source):
             continue
         source_days = _number_or_default(
             ctx, source, "message_retention_seconds", DEFAULT_RETENTION
@@ -214,11 +216,8 @@ def sqs_dlq_retention(ctx: Context) -> Iterator[Issue]:
     "be standard",
 )
 def sqs_dlq_type(ctx: Context) -> Iterator[Issue]:
-    for holder, source, policy in _redrives(ctx):
-        dlq = _dlq(ctx, policy)
-        if dlq is None or not (
-            ctx.is_known(source, "fifo_queue") and ctx.is_known(dlq, "fifo_queue")
-        ):
+    for holder, source, dlq in _dead_letter_queues(ctx):
+        if not (ctx.is_known(source, "fifo_queue") and ctx.is_known(dlq, "fifo_queue")):
             continue
         source_fifo = bool(ctx.boolean(source, "fifo_queue"))
         dlq_fifo = bool(ctx.boolean(dlq, "fifo_queue"))
