@@ -288,6 +288,78 @@ def lint(paths: tuple[Path, ...], report: ReportArgs) -> None:
     report.emit(lint_paths(list(paths), report.options()))
 
 
+def _up_to_date(root: Path, env: str) -> Path:
+    """The output folder, after checking it matches the specs for ``env``."""
+    project = load_project(root, [env], all_envs=False)
+    files = render_project(project)
+    out = root / "generated"
+    staleness = compare(files, out, Scope((env,), all_envs=False))
+    if staleness.stale:
+        click.echo(f"{out} is stale for {env}; run `tfgen render {env}` first:", err=True)
+        for line in staleness.lines():
+            click.echo(f"  {line}", err=True)
+        sys.exit(int(ExitCode.FINDINGS))
+    return out
+
+
+def deploy_options(fn: F) -> F:
+    for option in reversed((
+        click.argument("env"),
+        click.option("--target", "targets", multiple=True,
+                     help="Limit to a resource or module address (repeatable)."),
+        click.option("--backend-config", "backend_config", multiple=True,
+                     help="Extra backend setting, key=value (repeatable)."),
+    )):  # fmt: skip
+        fn = option(fn)
+    return fn
+
+
+@main.command(name="plan")
+@deploy_options
+@click.pass_context
+@guarded
+def plan_cmd(
+    ctx: click.Context, env: str, targets: tuple[str, ...], backend_config: tuple[str, ...]
+) -> None:
+    """Plan ENV in its workspace with its tfvars and backend (terraform plan)."""
+    from tfgen.terraform.workspace import plan_environment  # noqa: PLC0415
+
+    out = _up_to_date(_project(ctx), env)
+    result = plan_environment(out, env, targets, backend_config)
+    click.echo(result.stdout, nl=False)
+    click.echo(
+        f"plan saved to {result.plan_file}; changes: {'yes' if result.has_changes else 'no'}"
+    )
+
+
+@main.command(name="apply")
+@deploy_options
+@click.option("--yes", is_flag=True, help="Apply without asking (CI).")
+@click.pass_context
+@guarded
+def apply_cmd(
+    ctx: click.Context,
+    env: str,
+    targets: tuple[str, ...],
+    backend_config: tuple[str, ...],
+    yes: bool,
+) -> None:
+    """Plan ENV, show the plan, and apply exactly that plan."""
+    from tfgen.terraform.workspace import apply_plan, plan_environment  # noqa: PLC0415
+
+    out = _up_to_date(_project(ctx), env)
+    result = plan_environment(out, env, targets, backend_config)
+    click.echo(result.stdout, nl=False)
+    if not result.has_changes:
+        click.echo(f"{env}: no changes")
+        return
+    if not yes:
+        if not sys.stdin.isatty():
+            raise click.UsageError("not a terminal: pass --yes to apply the plan above")
+        click.confirm(f"Apply this plan to {env}?", abort=True)
+    click.echo(apply_plan(out, result), nl=False)
+
+
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of the spec files (for editor completion)."""

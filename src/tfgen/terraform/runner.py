@@ -259,12 +259,19 @@ def _fmt_error(proc: subprocess.CompletedProcess[str], names: set[str]) -> Inter
 # --------------------------------------------------------------------------- init / validate
 
 
-def init(directory: Path, backend: bool = False, ctx: TerraformContext | None = None) -> None:
+def init(
+    directory: Path,
+    backend: bool = False,
+    ctx: TerraformContext | None = None,
+    backend_config: Sequence[str] = (),
+) -> None:
     """``terraform init`` in ``directory`` (in place), offline-capable through the mirror.
 
+    ``backend_config`` entries are passed as ``-backend-config=...`` (files or key=value).
     Raises :class:`ToolError` (TFG504) with terraform's first error line on failure.
     """
-    args = ["init", "-input=false", "-no-color", f"-backend={'true' if backend else 'false'}"]
+    args = ["init", "-input=false", "-no-color", "-reconfigure" if backend else "-backend=false"]
+    args += [f"-backend-config={item}" for item in backend_config]
     proc = run_terraform(args, directory, ctx)
     if proc.returncode != 0:
         raise _failure("TFG504", f"terraform init in {directory}", proc, _init_hint(_ctx(ctx)))
@@ -601,7 +608,11 @@ def select_or_create_workspace(
 
 
 def plan(
-    directory: Path, var_file: Path, out: Path, ctx: TerraformContext | None = None
+    directory: Path,
+    var_file: Path,
+    out: Path,
+    ctx: TerraformContext | None = None,
+    targets: Sequence[str] = (),
 ) -> PlanResult:
     """``terraform plan -var-file=VAR_FILE -out=OUT -detailed-exitcode`` in ``directory``."""
     plan_file = out.resolve()
@@ -615,6 +626,7 @@ def plan(
         input=False,
         no_color=flagged(),
         detailed_exitcode=flagged(),
+        target=list(targets) or None,
     )
     if code not in (0, 2):
         raise ToolError(
