@@ -306,3 +306,29 @@ def test_api_hostname_variable_accepts_the_zone_apex(rendered: dict[str, str]) -
         'condition     = var.api_hostname == "bookstore.example.com" '
         '|| endswith(var.api_hostname, ".bookstore.example.com")'
     ) in text
+
+
+def _without_ingress(project: Path) -> None:
+    (project / "specs/ingress.yaml").unlink()
+    services = project / "specs/services.yaml"
+    lines = [line for line in services.read_text().splitlines() if "routes:" not in line]
+    services.write_text("\n".join(lines) + "\n")
+    for env in (project / "environments").glob("*.yaml"):
+        text = env.read_text()
+        if "\ningress:" in text:
+            head, tail = text.split("\ningress:", 1)
+            rest = tail.split("\n\n", 1)
+            env.write_text(head + ("\n\n" + rest[1] if len(rest) > 1 else "\n"))
+
+
+def test_a_platform_without_ingress_renders_no_load_balancer(project: Path) -> None:
+    _without_ingress(project)
+    files = render_project(load_project(project))
+    modules = sorted({p.split("/")[1] for p in files if p.startswith("modules/")})
+    assert modules == ["ecr", "ecs", "network", "security"]
+    assert 'module "ingress"' not in files["main.tf"]
+    assert "alb_security_group_id" not in files["main.tf"]
+    dev = hcl2.loads(files["environments/dev.tfvars"])
+    assert "api_hostname" not in dev and "waf_rate_limit" not in dev
+    assert 'variable "api_hostname"' not in files["variables.tf"]
+    assert "aws_lb" not in files["modules/ecs/main.tf"]

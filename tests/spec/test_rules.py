@@ -549,3 +549,20 @@ def test_health_check_command_in_exec_form_passes(project: Path, edit: Edit) -> 
         'health_check: {path: /health, command: ["CMD", "/app/healthcheck"]}',
     )
     load_project(project)
+
+
+def test_routes_need_an_ingress(project: Path) -> None:
+    (project / "specs/ingress.yaml").unlink()
+    for env in ("dev", "staging"):
+        path = project / "environments" / f"{env}.yaml"
+        text = path.read_text()
+        head, tail = text.split("\ningress:", 1)
+        rest = tail.split("\n\n", 1)
+        path.write_text(head + ("\n\n" + rest[1] if len(rest) > 1 else "\n"))
+    msgs = _messages(project)
+    assert len(msgs) == 5  # every routed service
+    line = line_of(project / "specs/services.yaml", '"/api/v1/orders*"')
+    assert (
+        f"specs/services.yaml:{line}:13: TFG222 order-service has routes but the platform has "
+        "no ingress; hint: add an ingress: section (hosted_zone, hostname) or remove the routes"
+    ) in msgs

@@ -21,13 +21,15 @@ variable "private_subnet_ids" {
 }
 
 variable "alb_security_group_id" {
-  description = "Security group of the load balancer that reaches the tasks."
+  description = "Security group of the load balancer that reaches the tasks (null: no ingress)."
   type        = string
+  default     = null
 }
 
 variable "target_group_arns" {
   description = "Target group ARN per routed service."
   type        = map(string)
+  default     = {}
 }
 
 variable "repository_urls" {

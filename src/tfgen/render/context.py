@@ -223,16 +223,20 @@ def tfvars_values(env: Environment) -> dict[str, Any]:
     """The tfvars of one workspace, in the order variables.tf declares them."""
     p = env.platform
     tier = p.tier
-    return {
+    values: dict[str, Any] = {
         "environment": env.name,
         "nat_gateways": tier.nat_gateways,
         "log_retention_days": tier.log_retention_days,
         "flow_logs_retention_days": tier.flow_logs_retention_days,
         "container_insights": tier.container_insights,
-        "deletion_protection": tier.deletion_protection,
-        "alb_access_log_retention_days": tier.alb_access_log_retention_days,
-        "api_hostname": p.ingress.hostname,
-        "waf_rate_limit": p.ingress.waf.rate_limit,
-        "waf_log_retention_days": p.ingress.waf.log_retention_days,
-        "services": {name: _service_values(s) for name, s in sorted(p.services.items())},
     }
+    if p.ingress is not None:
+        values |= {
+            "deletion_protection": tier.deletion_protection,
+            "alb_access_log_retention_days": tier.alb_access_log_retention_days,
+            "api_hostname": p.ingress.hostname,
+            "waf_rate_limit": p.ingress.waf.rate_limit,
+            "waf_log_retention_days": p.ingress.waf.log_retention_days,
+        }
+    values["services"] = {name: _service_values(s) for name, s in sorted(p.services.items())}
+    return values

@@ -7,6 +7,7 @@ Templates under ``templates/`` mirror the output: ``modules/ecs/main.tf.j2`` ren
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,11 @@ from tfgen.render.templates import template_dir
 from tfgen.spec.model import Environment, Platform
 
 PER_ENV_PREFIX = "environments/env."
+# Modules rendered only when the platform has what they build.
+OPTIONAL_MODULES: dict[str, Callable[[Platform], bool]] = {
+    "modules/ingress/": lambda p: p.ingress is not None,
+    "modules/waf/": lambda p: p.ingress is not None,
+}
 SUFFIX = ".j2"
 
 
@@ -69,6 +75,9 @@ def render_tree(
     shared = shared_context(platform, sorted(known))
     tree = RenderedTree()
     for template in _templates(template_dir()):
+        wanted = [want for prefix, want in OPTIONAL_MODULES.items() if template.startswith(prefix)]
+        if not all(want(platform) for want in wanted):
+            continue
         out = template.removesuffix(SUFFIX)
         if template.startswith(PER_ENV_PREFIX):
             kind = out.removeprefix(PER_ENV_PREFIX)

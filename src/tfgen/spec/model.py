@@ -432,7 +432,9 @@ class Checks(Strict):
 class Platform(Strict):
     platform: PlatformInfo
     network: Network
-    ingress: Ingress
+    ingress: Ingress | None = Field(
+        None, description="The public entry point (ALB, TLS, WAF); none for worker-only platforms."
+    )
     services: dict[Name, Service] = Field(min_length=1)
     secrets: dict[Name, Secret] = Field(default_factory=dict)
     tier: Tier = Field(default_factory=Tier)

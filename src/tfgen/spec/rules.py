@@ -388,7 +388,8 @@ def spot_architecture(p: Platform, src: Source) -> Iterator[Problem]:
 
 def waf_rule_groups(p: Platform, src: Source) -> Iterator[Problem]:
     seen: set[str] = set()
-    for i, group in enumerate(p.ingress.waf.managed_rule_groups):
+    groups = p.ingress.waf.managed_rule_groups if p.ingress is not None else []
+    for i, group in enumerate(groups):
         path: PathKey = ("ingress", "waf", "managed_rule_groups", i)
         if group in seen:
             yield _problem(src, path, "TFG219", f"{group} is listed twice", "list each group once")
@@ -432,7 +433,23 @@ def private_egress(p: Platform, src: Source) -> Iterator[Problem]:
         )
 
 
+def routes_need_ingress(p: Platform, src: Source) -> Iterator[Problem]:
+    if p.ingress is not None:
+        return
+    for name, svc in sorted(p.services.items()):
+        if svc.routes is not None:
+            yield _problem(
+                src,
+                ("services", name, "routes"),
+                "TFG222",
+                f"{name} has routes but the platform has no ingress",
+                "add an ingress: section (hosted_zone, hostname) or remove the routes",
+            )
+
+
 def hostname_in_zone(p: Platform, src: Source) -> Iterator[Problem]:
+    if p.ingress is None:
+        return
     zone, host = p.ingress.hosted_zone, p.ingress.hostname
     if host != zone and not host.endswith(f".{zone}"):
         yield _problem(
@@ -445,6 +462,7 @@ def hostname_in_zone(p: Platform, src: Source) -> Iterator[Problem]:
 
 
 RULES: tuple[Rule, ...] = (
+    routes_need_ingress,
     unique_ports,
     health_checks,
     routes,
