@@ -18,7 +18,7 @@ from tfgen.check import TREE_LAYERS
 from tfgen.check.findings import Severity
 from tfgen.errors import ExitCode, Location, Problem, TfgenError, user_error
 from tfgen.pipeline import load_project, render_project
-from tfgen.render.writer import Scope, compare, write_tree
+from tfgen.render.writer import Scope, Staleness, compare, write_tree
 from tfgen.spec.model import Platform
 
 if TYPE_CHECKING:  # the checks import lark and the rules: load them only when used
@@ -107,16 +107,21 @@ def render(
     target = out if out is not None else root / "generated"
     scope = Scope(tuple(e.environment.name for e in project.environments), everything)
     if check:
-        staleness = compare(files, target, scope)
-        if staleness.stale:
-            click.echo(f"{target} is stale; run `tfgen render --all` and commit:", err=True)
-            for line in staleness.lines():
-                click.echo(f"  {line}", err=True)
-            sys.exit(int(ExitCode.FINDINGS))
+        _fail_if_stale(compare(files, target, scope), f"{target} is stale; run "
+                       "`tfgen render --all` and commit:")  # fmt: skip
         click.echo(f"{target} is up to date ({len(files)} files)")
         return
     write_tree(files, target, scope)
     click.echo(f"rendered {len(files)} files into {target} for {', '.join(scope.environments)}")
+
+
+def _fail_if_stale(staleness: Staleness, headline: str) -> None:
+    """List the stale files and exit 1 (nothing is written)."""
+    if staleness.stale:
+        click.echo(headline, err=True)
+        for line in staleness.lines():
+            click.echo(f"  {line}", err=True)
+        sys.exit(int(ExitCode.FINDINGS))
 
 
 def _layers(only: str | None, skip: str | None, allowed: tuple[str, ...]) -> list[str]:
@@ -294,11 +299,7 @@ def _up_to_date(root: Path, env: str) -> Path:
     files = render_project(project)
     out = root / "generated"
     staleness = compare(files, out, Scope((env,), all_envs=False))
-    if staleness.stale:
-        click.echo(f"{out} is stale for {env}; run `tfgen render {env}` first:", err=True)
-        for line in staleness.lines():
-            click.echo(f"  {line}", err=True)
-        sys.exit(int(ExitCode.FINDINGS))
+    _fail_if_stale(staleness, f"{out} is stale for {env}; run `tfgen render {env}` first:")
     return out
 
 

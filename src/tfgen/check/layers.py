@@ -22,7 +22,7 @@ from tfgen.check.consistency import check_consistency, modules_of, parse_tree
 from tfgen.check.dedupe import once
 from tfgen.check.findings import Finding, HclLocation, Severity, SpecLocation
 from tfgen.check.hcldoc import Block, HclDocument
-from tfgen.check.references import callee, check_references
+from tfgen.check.references import Module, callee, check_references
 from tfgen.render.provenance import Provenance
 from tfgen.render.tree import env_of
 from tfgen.spec.loader import Source
@@ -85,9 +85,12 @@ def terraform_code(summary: str) -> str:
     return "TF-" + _SLUG.sub("-", summary.lower()).strip("-")[:60]
 
 
-def root_modules(files: Mapping[str, str]) -> list[str]:
+def _modules(files: Mapping[str, str]) -> dict[str, Module]:
+    return modules_of(parse_tree({p: t for p, t in files.items() if p.endswith(".tf")}))
+
+
+def root_modules(modules: Mapping[str, Module]) -> list[str]:
     """Folders holding a module that no other module of the tree calls ('' = the top)."""
-    modules = modules_of(parse_tree({p: t for p, t in files.items() if p.endswith(".tf")}))
     called = {callee(m, name) for m in modules.values() for name in m.calls}
     return sorted(folder for folder in modules if folder not in called)
 
@@ -96,22 +99,22 @@ def _terraform(subject: Subject) -> list[Finding]:
     """terraform validate on every root module of the tree (tfvars: the top one only)."""
     from tfgen.terraform.runner import validate_files  # noqa: PLC0415
 
+    modules = _modules(subject.files)
+    roots = root_modules(modules)
+    outside = _outside_calls(modules)
+    if outside and roots:  # terraform cannot load the tree; say so instead of failing init
+        return [_not_validated(outside[0])]
     found = []
-    outside = _outside_calls(subject.files)
-    for folder in root_modules(subject.files):
+    for folder in roots:
         var_files = list(subject.var_files) if not folder else []
         prefix = f"{folder}/" if folder else ""
-        if outside:  # terraform cannot load the tree; say so instead of failing init
-            found.append(_not_validated(outside[0]))
-            break
         for diag in validate_files(subject.files, var_files=var_files, module_dir=folder):
             found.append(_diagnostic(diag, prefix))
     return found
 
 
-def _outside_calls(files: Mapping[str, str]) -> list[tuple[Block, str]]:
+def _outside_calls(modules: Mapping[str, Module]) -> list[tuple[Block, str]]:
     """Module calls whose local source lies outside the tree (terraform cannot load them)."""
-    modules = modules_of(parse_tree({p: t for p, t in files.items() if p.endswith(".tf")}))
     return [
         (m.calls[name], target)
         for m in modules.values()

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from tfgen.awsfacts import FARGATE_SIZES
-from tfgen.errors import Problem, UserError
+from tfgen.errors import Problem
 from tfgen.spec.loader import Source
 from tfgen.spec.model import (
     WAF_CONFIGURED_RULE_GROUPS,
@@ -485,9 +485,3 @@ def check_platform(p: Platform, src: Source, environments: list[str]) -> list[Pr
     problems = [problem for rule in RULES for problem in rule(p, src)]
     problems.extend(name_lengths(p, src, environments))
     return problems
-
-
-def enforce(p: Platform, src: Source, environments: list[str]) -> None:
-    problems = check_platform(p, src, environments)
-    if problems:
-        raise UserError(problems)
