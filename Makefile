@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 TFGEN  := $(BIN)/tfgen
 STAMP  := $(VENV)/.installed
 
-.PHONY: all install demo render validate check-generated test test-fast e2e lint typecheck bench schema clean checkov schemas schemas-check
+.PHONY: all install demo render validate check-generated test test-fast e2e lint typecheck bench bench-ci schema clean checkov schemas schemas-check
 
 all: test
 
@@ -51,8 +51,14 @@ test-fast: install
 e2e: install
 	$(BIN)/pytest -q -m e2e
 
-bench: install
-	$(BIN)/python -m tools.bench
+## bench: whole-process CPU/wall/RSS medians and ratios against same-run baselines (docs/performance.md)
+BENCH_ARGS ?= --sizes 10,100,1000 --repeat 3
+bench: install checkov
+	$(BIN)/python -m tools.bench $(BENCH_ARGS)
+
+## bench-ci: the same benchmark at small sizes (CI runs it after the tests)
+bench-ci: install checkov
+	$(BIN)/python -m tools.bench --sizes 10,100 --repeat 1
 
 schema: install
 	$(TFGEN) schema > docs/spec.schema.json

