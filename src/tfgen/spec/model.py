@@ -31,6 +31,7 @@ TIER_MARK = "tier"
 
 NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 REGION_PATTERN = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$"
+PLATFORM_NAME_PATTERN = r"^[a-z][a-z0-9]{1,11}$"
 ENV_NAME_PATTERN = r"^[a-z][a-z0-9]{1,9}$"  # environment (and workspace) names
 ENV_VAR_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
@@ -99,7 +100,7 @@ class Backend(Strict):
 class PlatformInfo(Strict):
     """Identity of the platform."""
 
-    name: str = Field(pattern=r"^[a-z][a-z0-9]{1,11}$", description="Short platform name.")
+    name: str = Field(pattern=PLATFORM_NAME_PATTERN, description="Short platform name.")
     regions: Regions = Field(description="Primary (and optional DR) region.")
     backend: Backend = Field(description="S3 backend that holds the Terraform state.")
     tags: dict[str, str] = Field(
@@ -123,6 +124,8 @@ class Tier(Strict):
 
 
 class SubnetTiers(Strict):
+    """Subnet blocks per tier, one per availability zone."""
+
     public: list[Cidr] = Field(description="One CIDR per availability zone, in AZ order.")
     private: list[Cidr]
     data: list[Cidr]
@@ -156,11 +159,15 @@ def _default_gateways() -> list[GatewayEndpoint]:
 
 
 class Endpoints(Strict):
+    """VPC endpoints: gateway endpoints (free) and interface endpoints."""
+
     gateway: list[GatewayEndpoint] = Field(default_factory=_default_gateways)
     interface: list[InterfaceEndpoint] = Field(default_factory=list)
 
 
 class FlowLogs(Strict):
+    """VPC flow logs to CloudWatch Logs."""
+
     enabled: bool = True
     traffic_type: Literal["ALL", "ACCEPT", "REJECT"] = "ALL"
 
@@ -186,11 +193,15 @@ class Network(Strict):
 
 
 class Size(Strict):
+    """Fargate task size (a CPU/memory pair Fargate offers)."""
+
     cpu: int = Field(description="Fargate task CPU units (256 = 0.25 vCPU).")
     memory: int = Field(description="Fargate task memory in MiB.")
 
 
 class Scale(Strict):
+    """Task counts and target-tracking autoscaling on CPU and memory."""
+
     desired: Annotated[int, Field(ge=0, le=5000)]
     min: Annotated[int, Field(ge=0, le=5000)]
     max: Annotated[int, Field(ge=1, le=5000)]
@@ -214,6 +225,8 @@ ExecCommand = Annotated[
 
 
 class HealthCheck(Strict):
+    """How the load balancer and ECS check that a task is healthy."""
+
     path: str = Field(
         "/health",
         pattern=r"^/[A-Za-z0-9/._~!*+,=:@%-]*$",
@@ -236,6 +249,8 @@ class HealthCheck(Strict):
 
 
 class Routes(Strict):
+    """ALB listener rule: path patterns routed to the service, and the rule's priority."""
+
     paths: list[Annotated[str, Field(min_length=1, max_length=128)]] = Field(min_length=1)
     priority: Annotated[int, Field(ge=1, le=50000)]
 
@@ -364,6 +379,8 @@ def _default_rule_groups() -> list[str]:
 
 
 class Waf(Strict):
+    """The regional web ACL in front of the load balancer."""
+
     rate_limit: Annotated[int, Field(ge=10, le=2_000_000_000)] = tiered(2000)
     managed_rule_groups: list[Annotated[str, Field(pattern=r"^AWSManagedRules[A-Za-z0-9]+$")]] = (
         Field(
@@ -378,6 +395,8 @@ class Waf(Strict):
 
 
 class Ingress(Strict):
+    """The public entry point: an ALB with TLS, HTTP->HTTPS redirect and a regional WAF."""
+
     hosted_zone: str = Field(pattern=r"^([a-z0-9-]+\.)+[a-z]{2,}$", description="Route 53 zone.")
     hostname: str = tiered(
         pattern=r"^([a-z0-9-]+\.)+[a-z]{2,}$",

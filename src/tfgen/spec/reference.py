@@ -93,3 +93,17 @@ def render() -> str:
         parts.append("| --- | --- | --- | --- | --- |")
         parts.extend(_row(name, info) for name, info in model.model_fields.items())
     return "\n".join(parts) + "\n"
+
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_ID = "urn:tfgen:spec"
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the spec files, with every field's description.
+
+    It describes the merged spec; editors apply it to each file, where a section may be
+    missing. ``$id`` is the stable URN ``urn:tfgen:spec``.
+    """
+    schema: dict[str, Any] = Platform.model_json_schema()
+    return {"$schema": SCHEMA_DIALECT, "$id": SCHEMA_ID, **schema}
