@@ -42,6 +42,7 @@ PASSWORD = "hunter2" + "hunter2"
         (PEM, "private key"),
         (JWT, "JSON Web Token"),
         (URL_WITH_PASSWORD, "URL with a password"),
+        ("redis://:" + "s3cr3tPass" + "@cache.internal:6379", "URL with a password"),
         ("see " + GITHUB + " inside text", "GitHub token"),
     ],
 )
