@@ -423,16 +423,17 @@ def docs_cmd(topic: str | None) -> None:
 
 
 @main.command(name="init")
-@click.argument(
-    "directory", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
-)
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", help="Platform name (2-12 lowercase letters/digits; default: folder).")
 @click.option("--force", is_flag=True, help="Add the missing files to an existing platform.")
+@click.pass_context
 @guarded
-def init_cmd(directory: Path, name: str | None, force: bool) -> None:
-    """Start a new platform in DIRECTORY (default: here) that renders and validates at once."""
+def init_cmd(ctx: click.Context, directory: Path | None, name: str | None, force: bool) -> None:
+    """Start a new platform in DIRECTORY (default: --project, i.e. here) that renders and
+    validates at once."""
     from tfgen.scaffold import init_project, next_steps  # noqa: PLC0415
 
+    directory = directory if directory is not None else _project(ctx)
     result = init_project(directory, name, force)
     for rel in result.written:
         click.echo(f"created {rel}")

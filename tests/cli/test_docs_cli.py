@@ -80,9 +80,9 @@ def test_every_tfgen_variable_is_documented(repo: Path) -> None:
     assert used, "no variables found: the pattern is wrong"
     page = (repo / "docs/environment.md").read_text()
     assert sorted(v for v in used if f"`{v}`" not in page) == []
-    code, stdout, _ = _run("docs", "env")
-    assert code == 0
-    assert all(v in stdout for v in used)
+    proc = _proc("docs", "env", cwd=repo.parent)
+    assert proc.returncode == 0
+    assert all(v in proc.stdout for v in used)
 
 
 # --- the JSON Schema ----------------------------------------------------------------------

@@ -77,6 +77,13 @@ def test_init_defaults_to_the_current_folder_and_its_name(tmp_path: Path) -> Non
     assert "name: shop2\n" in (root / "specs/platform.yaml").read_text()
 
 
+def test_init_uses_the_project_option_as_default_folder(tmp_path: Path) -> None:
+    proc = _proc("-C", "there", "init", "--name", "acme", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "there/specs/platform.yaml").is_file()
+    assert "tfgen -C there render --all" in proc.stdout
+
+
 @pytest.mark.parametrize("name", ["Acme", "a", "1acme", "acme-corp", "thirteenchars"])
 def test_invalid_platform_names_exit_2_and_write_nothing(tmp_path: Path, name: str) -> None:
     result = CliRunner().invoke(main, ["init", str(tmp_path / "p"), "--name", name])
