@@ -24,6 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -200,6 +201,7 @@ def _has_sequence(words: list[str], sequence: tuple[str, ...]) -> bool:
     return any(tuple(words[i : i + n]) == sequence for i in range(len(words) - n + 1))
 
 
+@cache
 def secret_key_word(key: str) -> str | None:
     """The secret-naming words of ``key`` (e.g. 'API_KEY'), unless it names metadata."""
     words = key_words(key)
@@ -248,8 +250,19 @@ def _dotted(path: PathKey) -> str:
     return ".".join(str(p) for p in path)
 
 
+def _scoped(pattern: re.Pattern[str]) -> str:
+    flags = "i" if pattern.flags & re.IGNORECASE else ""
+    return f"(?{flags}:{pattern.pattern})" if flags else f"(?:{pattern.pattern})"
+
+
+# Every detector in one alternation: a single scan clears the common, harmless value.
+_ANY_SHAPE = re.compile("|".join(_scoped(d.pattern) for d in DETECTORS))
+
+
 def shape_match(value: str, path: PathKey) -> Detector | None:
     """The first detector that recognises ``value`` (at ``path``) as a credential."""
+    if _ANY_SHAPE.search(value) is None:
+        return None
     key = str(path[-1]) if path else ""
     for detector in DETECTORS:
         if detector.key is not None and not detector.key.search(key):
