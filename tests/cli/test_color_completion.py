@@ -65,11 +65,16 @@ def test_force_color_colours_a_pipe_and_no_color_wins(repo: Path) -> None:
 
 def test_runner_honours_no_color(repo: Path) -> None:
     runner = CliRunner()
-    forced = runner.invoke(main, ["-C", str(repo), *FAST], env={"FORCE_COLOR": "1"}, color=True)
+    forced = runner.invoke(
+        main, ["-C", str(repo), *FAST], env={"FORCE_COLOR": "1", "NO_COLOR": None}, color=True
+    )
     assert forced.exit_code == 0
     assert ESC in forced.stdout
     off = runner.invoke(
-        main, ["--no-color", "-C", str(repo), *FAST], env={"FORCE_COLOR": "1"}, color=True
+        main,
+        ["--no-color", "-C", str(repo), *FAST],
+        env={"FORCE_COLOR": "1", "NO_COLOR": None},
+        color=True,
     )
     assert off.exit_code == 0
     assert ESC not in off.stdout
