@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 TFGEN  := $(BIN)/tfgen
 STAMP  := $(VENV)/.installed
 
-.PHONY: all install demo render validate check-generated test test-fast e2e lint typecheck bench bench-ci schema clean checkov schemas schemas-check
+.PHONY: all install demo render validate check-generated test test-fast e2e lint typecheck bench bench-ci schema docs clean checkov schemas schemas-check
 
 all: test
 
@@ -62,6 +62,10 @@ bench-ci: install checkov
 
 schema: install
 	$(TFGEN) schema > docs/spec.schema.json
+
+## docs: regenerate the pages generated from the model (docs/spec.md, docs/spec.schema.json)
+docs: schema
+	$(BIN)/python -m tools.gen_spec_docs
 
 ## schemas: regenerate the shipped provider schemas (5.100 from the provider mirror, 6.x from PyPI)
 schemas: install

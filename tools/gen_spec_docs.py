@@ -1,97 +1,15 @@
-"""Generate docs/spec.md from the pydantic model (run: python -m tools.gen_spec_docs)."""
+"""Rewrite docs/spec.md from the model (run: python -m tools.gen_spec_docs)."""
 
 from __future__ import annotations
 
 import sys
-import types
-import typing
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel
-from pydantic.fields import FieldInfo
-from pydantic_core import PydanticUndefined
-
-from tfgen.spec.model import TIER_MARK, Platform
+from tfgen.spec.reference import render
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "spec.md"
 
-INTRO = """# Spec reference
-
-Generated from `src/tfgen/spec/model.py` by `python -m tools.gen_spec_docs`; a test fails
-when it is stale. `tfgen schema` prints the same model as JSON Schema for editors.
-
-Spec files (`specs/*.yaml`) hold these top-level sections; entities are maps keyed by name.
-Environment files (`environments/<env>.yaml`) may override only fields marked **tiered**
-(they are rendered into `environments/<env>.tfvars`); every other field is structure,
-shared by every workspace. Overlays merge maps and replace lists.
-"""
-
-
-def _name(annotation: Any) -> str:
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return _name(typing.get_args(annotation)[0])
-    if origin in (typing.Union, types.UnionType):
-        return " | ".join(_name(a) for a in typing.get_args(annotation))
-    if origin is typing.Literal:
-        return " \\| ".join(repr(a) for a in typing.get_args(annotation)).replace("'", "`")
-    if origin in (list, dict):
-        args = ", ".join(_name(a) for a in typing.get_args(annotation))
-        return f"{origin.__name__}[{args}]"
-    if annotation is type(None):
-        return "null"
-    return getattr(annotation, "__name__", str(annotation))
-
-
-def _models(model: type[BaseModel], seen: list[type[BaseModel]]) -> None:
-    if model in seen:
-        return
-    seen.append(model)
-    for info in model.model_fields.values():
-        for sub in _nested(info.annotation):
-            _models(sub, seen)
-
-
-def _nested(annotation: Any) -> list[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
-    return [m for arg in typing.get_args(annotation) for m in _nested(arg)]
-
-
-def _default(info: FieldInfo) -> str:
-    if info.default is not PydanticUndefined:
-        value = info.default
-        if isinstance(value, BaseModel):
-            return "(defaults)"
-        return f"`{value!r}`" if value is not None else "`null`"
-    if info.default_factory is not None:
-        return "(defaults)"
-    return "**required**"
-
-
-def _row(name: str, info: FieldInfo) -> str:
-    extra = info.json_schema_extra
-    tiered = "tiered" if isinstance(extra, dict) and extra.get(TIER_MARK) else ""
-    description = (info.description or "").replace("|", "\\|")
-    kind = _name(info.annotation)
-    kind = kind if "`" in kind else kind.replace("|", "\\|")
-    return f"| `{name}` | {kind} | {_default(info)} | {tiered} | {description} |"
-
-
-def render() -> str:
-    models: list[type[BaseModel]] = []
-    _models(Platform, models)
-    parts = [INTRO]
-    for model in models:
-        doc = (model.__doc__ or "").strip().splitlines()
-        parts.append(f"\n## {model.__name__}\n")
-        if doc and not doc[0].startswith("!!!"):
-            parts.append(doc[0] + "\n")
-        parts.append("| field | type | default | tiered | description |")
-        parts.append("| --- | --- | --- | --- | --- |")
-        parts.extend(_row(name, info) for name, info in model.model_fields.items())
-    return "\n".join(parts) + "\n"
+__all__ = ["OUT", "main", "render"]
 
 
 def main() -> int:

@@ -19,7 +19,8 @@ from tfgen.check.findings import Severity
 from tfgen.errors import ExitCode, Location, Problem, TfgenError, user_error
 from tfgen.pipeline import load_project, render_project
 from tfgen.render.writer import Scope, Staleness, compare, write_tree
-from tfgen.spec.model import Platform
+from tfgen.spec.loader import environment_names
+from tfgen.terminal import color_enabled
 
 if TYPE_CHECKING:  # the checks import lark and the rules: load them only when used
     from tfgen.check.run import Options, Result
@@ -63,6 +64,18 @@ def _project(ctx: click.Context) -> Path:
     return Path(ctx.find_root().params["project"])
 
 
+def complete_environments(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion: the environments of the ``--project`` folder not named yet."""
+    project = ctx.find_root().params.get("project") or Path(".")
+    given = ctx.params.get(param.name or "") or ()
+    named = set(given) if isinstance(given, tuple | list) else set()
+    return [
+        name
+        for name in environment_names(Path(project))
+        if name.startswith(incomplete) and name not in named
+    ]
+
+
 def _selection(envs: tuple[str, ...], all_envs: bool) -> tuple[list[str], bool]:
     if not envs and not all_envs:
         raise click.UsageError("name one or more environments, or pass --all")
@@ -80,12 +93,22 @@ def _selection(envs: tuple[str, ...], all_envs: bool) -> tuple[list[str], bool]:
     help="Project root holding specs/ and environments/.",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-def main(project: Path, debug: bool) -> None:
-    """Generate and validate the platform's Terraform from its YAML spec."""
+@click.option(
+    "--no-color",
+    is_flag=True,
+    help="No ANSI colour (also NO_COLOR=1; FORCE_COLOR=1 forces it on a pipe).",
+)
+@click.pass_context
+def main(ctx: click.Context, project: Path, debug: bool, no_color: bool) -> None:
+    """Generate and validate the platform's Terraform from its YAML spec.
+
+    Start a platform with `tfgen init`; reference pages: `tfgen docs`.
+    """
+    ctx.color = color_enabled(sys.stdout, no_color)
 
 
 @main.command()
-@click.argument("envs", nargs=-1)
+@click.argument("envs", nargs=-1, shell_complete=complete_environments)
 @click.option("--all", "all_envs", is_flag=True, help="Render every environment.")
 @click.option(
     "--out",
@@ -167,7 +190,7 @@ class ReportArgs:
 
         if self.write_baseline is not None:
             _write(self.write_baseline, baseline.dump(result.all_findings))
-        color = self.fmt == "text" and self.output is None and sys.stdout.isatty()
+        color = self.fmt == "text" and self.output is None and bool(_context_color())
         text = render_report(result.report, self.fmt, color=color)
         if self.output is not None:
             _write(self.output, text)
@@ -177,6 +200,12 @@ class ReportArgs:
             click.echo(line, err=True)
         if result.report.summary().failed:
             sys.exit(int(ExitCode.FINDINGS))
+
+
+def _context_color() -> bool | None:
+    """The colour decision of :func:`main` (None outside a command line)."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.color if ctx is not None else None
 
 
 def _write(path: Path, text: str) -> None:
@@ -252,7 +281,7 @@ def report_options(fn: F) -> F:
 
 
 @main.command(name="validate")
-@click.argument("envs", nargs=-1)
+@click.argument("envs", nargs=-1, shell_complete=complete_environments)
 @click.option("--all", "all_envs", is_flag=True, help="Validate every environment.")
 @report_options
 @click.pass_context
@@ -305,7 +334,7 @@ def _up_to_date(root: Path, env: str) -> Path:
 
 def deploy_options(fn: F) -> F:
     for option in reversed((
-        click.argument("env"),
+        click.argument("env", shell_complete=complete_environments),
         click.option("--target", "targets", multiple=True,
                      help="Limit to a resource or module address (repeatable)."),
         click.option("--backend-config", "backend_config", multiple=True,
@@ -364,4 +393,52 @@ def apply_cmd(
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of the spec files (for editor completion)."""
-    click.echo(json.dumps(Platform.model_json_schema(), indent=2, sort_keys=True))
+    from tfgen.spec.reference import json_schema  # noqa: PLC0415
+
+    click.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
+
+
+def _complete_topics(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    from tfgen.docs import TOPIC_NAMES  # noqa: PLC0415
+
+    return [name for name in TOPIC_NAMES if name.startswith(incomplete)]
+
+
+@main.command(name="docs")
+@click.argument("topic", required=False, shell_complete=_complete_topics)
+@guarded
+def docs_cmd(topic: str | None) -> None:
+    """Print a reference page (spec, errors, secrets, env, ...); without TOPIC, list them."""
+    from tfgen import docs  # noqa: PLC0415
+
+    if topic is None:
+        click.echo(docs.index(), nl=False)
+        return
+    if topic not in docs.TOPIC_NAMES:
+        raise click.BadParameter(
+            f"unknown topic {topic!r}; choose from {', '.join(docs.TOPIC_NAMES)}",
+            param_hint="TOPIC",
+        )
+    click.echo(docs.page(topic), nl=False)
+
+
+@main.command(name="init")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", help="Platform name (2-12 lowercase letters/digits; default: folder).")
+@click.option("--force", is_flag=True, help="Add the missing files to an existing platform.")
+@click.pass_context
+@guarded
+def init_cmd(ctx: click.Context, directory: Path | None, name: str | None, force: bool) -> None:
+    """Start a new platform in DIRECTORY (default: --project, i.e. here) that renders and
+    validates at once."""
+    from tfgen.scaffold import init_project, next_steps  # noqa: PLC0415
+
+    directory = directory if directory is not None else _project(ctx)
+    result = init_project(directory, name, force)
+    for rel in result.written:
+        click.echo(f"created {rel}")
+    for rel in result.kept:
+        click.echo(f"kept    {rel} (exists)")
+    click.echo(f"platform {result.name!r} in {directory.as_posix()}")
+    for line in next_steps(result, directory.as_posix()):
+        click.echo(line)

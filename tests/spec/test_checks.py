@@ -107,5 +107,5 @@ def test_a_bad_scoped_skip_is_located_at_its_key(project: Path, edit: Edit) -> N
     line = line_of(project / "specs/checks.yaml", "resource: [")
     assert [p.render() for p in info.value.problems] == [
         f"specs/checks.yaml:{line}:7: TFG102 checks.skip.CKV_AWS_65.resource: unknown field; "
-        "hint: remove the field or fix its spelling (see docs/spec.md or `tfgen schema`)"
+        "hint: remove the field or fix its spelling (run `tfgen docs spec`)"
     ]

@@ -78,7 +78,7 @@ def test_structure_cannot_change_per_environment(project: Path) -> None:
     assert _problems(load_environment, project, "dev") == [
         "environments/dev.yaml:3:5: TFG301 services.order-service.port is structure and "
         "cannot differ per environment; hint: move the value into specs/, or override only "
-        "tiered fields (see docs/spec.md)"
+        "tiered fields (run `tfgen docs spec`)"
     ]
 
 
@@ -101,7 +101,7 @@ def test_unknown_field_points_at_the_key(project: Path, edit: Edit) -> None:
     line = line_of(project / "specs/services.yaml", "prot: 8080")
     assert _problems(load_platform, project) == [
         f"specs/services.yaml:{line}:5: TFG102 services.order-service.prot: unknown field; "
-        "hint: remove the field or fix its spelling (see docs/spec.md or `tfgen schema`)"
+        "hint: remove the field or fix its spelling (run `tfgen docs spec`)"
     ]
 
 

@@ -133,7 +133,7 @@ def test_secret_and_env_var_clash(project: Path, edit: Edit) -> None:
     edit(
         "specs/services.yaml",
         "      NODE_ENV: production\n      LOG_LEVEL: info\n",
-        "      NODE_ENV: production\n      LOG_LEVEL: info\n      STRIPE_API_KEY: x\n",
+        "      NODE_ENV: production\n      LOG_LEVEL: info\n      STRIPE_API_KEY: disabled\n",
     )
     [msg] = _messages(project)
     assert "TFG215 STRIPE_API_KEY is both an environment variable and a secret" in msg

@@ -213,7 +213,7 @@ def _check_override(path: PathKey, base: Any, env: YamlDocument) -> None:
         "TFG301",
         f"{dotted} is structure and cannot differ per environment",
         env.positions.key(path),
-        "move the value into specs/, or override only tiered fields (see docs/spec.md)",
+        "move the value into specs/, or override only tiered fields (run `tfgen docs spec`)",
     )
 
 
@@ -283,9 +283,9 @@ def _describe(error: Any) -> tuple[str, str]:
 
 
 _HINTS = {
-    "TFG101": "add the field (see docs/spec.md or `tfgen schema`)",
-    "TFG102": "remove the field or fix its spelling (see docs/spec.md or `tfgen schema`)",
-    "TFG103": "fix the value (see docs/spec.md or `tfgen schema`)",
+    "TFG101": "add the field (run `tfgen docs spec`)",
+    "TFG102": "remove the field or fix its spelling (run `tfgen docs spec`)",
+    "TFG103": "fix the value (run `tfgen docs spec`)",
 }
 
 

@@ -31,6 +31,7 @@ TIER_MARK = "tier"
 
 NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 REGION_PATTERN = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$"
+PLATFORM_NAME_PATTERN = r"^[a-z][a-z0-9]{1,11}$"
 ENV_NAME_PATTERN = r"^[a-z][a-z0-9]{1,9}$"  # environment (and workspace) names
 ENV_VAR_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
@@ -77,24 +78,35 @@ class Strict(BaseModel):
 
 
 class Regions(Strict):
+    """The regions the platform deploys to."""
+
     primary: Region = Field(description="Region every workspace deploys to.")
     dr: Region | None = Field(None, description="Warm-standby region (used by the DR layer).")
 
 
 class Backend(Strict):
+    """Terraform state in S3 (one state per workspace under the same key)."""
+
     bucket: str = Field(
         pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
         description="S3 bucket that holds Terraform state.",
     )
-    key: str = Field("platform.tfstate", min_length=1, max_length=200)
+    key: str = Field(
+        "platform.tfstate", min_length=1, max_length=200, description="State object key."
+    )
     region: Region | None = Field(None, description="Defaults to the primary region.")
 
 
 class PlatformInfo(Strict):
-    name: str = Field(pattern=r"^[a-z][a-z0-9]{1,11}$", description="Short platform name.")
-    regions: Regions
-    backend: Backend
-    tags: dict[str, str] = Field(default_factory=dict, description="Tags on every resource.")
+    """Identity of the platform."""
+
+    name: str = Field(pattern=PLATFORM_NAME_PATTERN, description="Short platform name.")
+    regions: Regions = Field(description="Primary (and optional DR) region.")
+    backend: Backend = Field(description="S3 backend that holds the Terraform state.")
+    tags: dict[str, str] = Field(
+        default_factory=dict,
+        description="Tags on every resource (plain values: no secrets, TFG223).",
+    )
 
 
 class Tier(Strict):
@@ -112,6 +124,8 @@ class Tier(Strict):
 
 
 class SubnetTiers(Strict):
+    """Subnet blocks per tier, one per availability zone."""
+
     public: list[Cidr] = Field(description="One CIDR per availability zone, in AZ order.")
     private: list[Cidr]
     data: list[Cidr]
@@ -145,17 +159,23 @@ def _default_gateways() -> list[GatewayEndpoint]:
 
 
 class Endpoints(Strict):
+    """VPC endpoints: gateway endpoints (free) and interface endpoints."""
+
     gateway: list[GatewayEndpoint] = Field(default_factory=_default_gateways)
     interface: list[InterfaceEndpoint] = Field(default_factory=list)
 
 
 class FlowLogs(Strict):
+    """VPC flow logs to CloudWatch Logs."""
+
     enabled: bool = True
     traffic_type: Literal["ALL", "ACCEPT", "REJECT"] = "ALL"
 
 
 class Network(Strict):
-    cidr: Cidr
+    """The VPC: one public, private and data subnet per availability zone."""
+
+    cidr: Cidr = Field(description="VPC block (/16 to /28).")
     availability_zones: list[Annotated[str, Field(pattern=r"^[a-z]{2}-[a-z]+-[0-9][a-z]$")]] = (
         Field(
             min_length=2,
@@ -164,20 +184,24 @@ class Network(Strict):
             "Load Balancer needs subnets in two availability zones.",
         )
     )
-    subnets: SubnetTiers
-    endpoints: Endpoints = Field(default_factory=Endpoints)
-    flow_logs: FlowLogs = Field(default_factory=FlowLogs)
+    subnets: SubnetTiers = Field(description="Subnet blocks per tier, one per zone.")
+    endpoints: Endpoints = Field(default_factory=Endpoints, description="VPC endpoints.")
+    flow_logs: FlowLogs = Field(default_factory=FlowLogs, description="VPC flow logs.")
 
 
 # --- services -----------------------------------------------------------------------------
 
 
 class Size(Strict):
+    """Fargate task size (a CPU/memory pair Fargate offers)."""
+
     cpu: int = Field(description="Fargate task CPU units (256 = 0.25 vCPU).")
     memory: int = Field(description="Fargate task memory in MiB.")
 
 
 class Scale(Strict):
+    """Task counts and target-tracking autoscaling on CPU and memory."""
+
     desired: Annotated[int, Field(ge=0, le=5000)]
     min: Annotated[int, Field(ge=0, le=5000)]
     max: Annotated[int, Field(ge=1, le=5000)]
@@ -201,6 +225,8 @@ ExecCommand = Annotated[
 
 
 class HealthCheck(Strict):
+    """How the load balancer and ECS check that a task is healthy."""
+
     path: str = Field(
         "/health",
         pattern=r"^/[A-Za-z0-9/._~!*+,=:@%-]*$",
@@ -223,6 +249,8 @@ class HealthCheck(Strict):
 
 
 class Routes(Strict):
+    """ALB listener rule: path patterns routed to the service, and the rule's priority."""
+
     paths: list[Annotated[str, Field(min_length=1, max_length=128)]] = Field(min_length=1)
     priority: Annotated[int, Field(ge=1, le=50000)]
 
@@ -236,6 +264,8 @@ class Capacity(Strict):
 
 
 class Image(Strict):
+    """The image of a service (in the platform's ECR repository)."""
+
     tag: str = Field(
         pattern=r"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|sha256:[a-f0-9]{64})$",
         description="Immutable image tag or sha256 digest.",
@@ -243,29 +273,45 @@ class Image(Strict):
 
 
 class SecretRef(Strict):
+    """A service environment variable whose value comes from a secret."""
+
     secret: Name = Field(description="Name of an entry in `secrets`.")
     key: str | None = Field(None, pattern=r"^[A-Za-z0-9_.-]+$", description="JSON key.")
 
 
 class Service(Strict):
+    """One ECS Fargate service: its image, size, scaling, routes, variables and secrets."""
+
     runtime: Literal["java", "python", "node"] = Field(
         description="Language runtime of the image. Informational: shown in the generated "
         "comments; it does not change the resources (the container health check is "
         "health_check.command, or curl by default)."
     )
-    port: Port
-    architecture: Literal["X86_64", "ARM64"] = "X86_64"
-    size: Size = tiered()
-    scale: Scale = tiered()
-    image: Image = tiered()
-    capacity: Capacity = tiered(default_factory=Capacity)
-    environment: dict[Annotated[str, Field(pattern=ENV_VAR_PATTERN)], str] = tiered(
-        default_factory=dict
+    port: Port = Field(description="Container port (unique across services).")
+    architecture: Literal["X86_64", "ARM64"] = Field("X86_64", description="CPU architecture.")
+    size: Size = tiered(description="Fargate task size.")
+    scale: Scale = tiered(description="Task counts and target-tracking autoscaling.")
+    image: Image = tiered(
+        description="Image in the platform's own ECR repository <platform>-<env>/<service>."
     )
-    health_check: HealthCheck = HealthCheck()
-    routes: Routes | None = None
+    capacity: Capacity = tiered(
+        default_factory=Capacity, description="Fargate / Fargate Spot capacity strategy."
+    )
+    environment: dict[Annotated[str, Field(pattern=ENV_VAR_PATTERN)], str] = tiered(
+        default_factory=dict,
+        description="Plain environment variables, NAME: value. Never secrets: a secret-looking "
+        "value is an error (TFG223); put secrets in `secrets`.",
+    )
+    health_check: HealthCheck = Field(
+        HealthCheck(), description="Load balancer and container health check."
+    )
+    routes: Routes | None = Field(
+        None, description="ALB path patterns routed to the service (needs `ingress`)."
+    )
     secrets: dict[Annotated[str, Field(pattern=ENV_VAR_PATTERN)], SecretRef] = Field(
-        default_factory=dict
+        default_factory=dict,
+        description="Environment variables injected from Secrets Manager: NAME: {secret: "
+        "<entry in secrets>, key: <JSON key>}.",
     )
     short_name: str | None = Field(
         None,
@@ -276,8 +322,12 @@ class Service(Strict):
 
 
 class Secret(Strict):
-    description: str = Field(min_length=1, max_length=2048)
-    recovery_window_days: Annotated[int, Field(ge=7, le=30)] = 30
+    """A Secrets Manager secret the platform owns; its value is set out of band."""
+
+    description: str = Field(min_length=1, max_length=2048, description="What the secret holds.")
+    recovery_window_days: Annotated[int, Field(ge=7, le=30)] = Field(
+        30, description="Days a deleted secret can be restored."
+    )
 
 
 # --- ingress ------------------------------------------------------------------------------
@@ -329,6 +379,8 @@ def _default_rule_groups() -> list[str]:
 
 
 class Waf(Strict):
+    """The regional web ACL in front of the load balancer."""
+
     rate_limit: Annotated[int, Field(ge=10, le=2_000_000_000)] = tiered(2000)
     managed_rule_groups: list[Annotated[str, Field(pattern=r"^AWSManagedRules[A-Za-z0-9]+$")]] = (
         Field(
@@ -343,6 +395,8 @@ class Waf(Strict):
 
 
 class Ingress(Strict):
+    """The public entry point: an ALB with TLS, HTTP->HTTPS redirect and a regional WAF."""
+
     hosted_zone: str = Field(pattern=r"^([a-z0-9-]+\.)+[a-z]{2,}$", description="Route 53 zone.")
     hostname: str = tiered(
         pattern=r"^([a-z0-9-]+\.)+[a-z]{2,}$",
@@ -410,6 +464,16 @@ def _glob(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(parts), re.DOTALL)
 
 
+class AllowPlain(Strict):
+    """A plain value that looks like a secret but is not one (accepted with a reason)."""
+
+    path: Annotated[str, Field(pattern=r"^[^\s]+$", min_length=1, max_length=300)] = Field(
+        description="Dotted path of the value in the spec, e.g. "
+        "services.web.environment.PUBLIC_TOKEN_ISSUER; '*' matches any characters."
+    )
+    reason: Reason = Field(description="Why the value is not a secret.")
+
+
 class Checks(Strict):
     """Validation policy: checks skipped for this platform, each with its justification."""
 
@@ -419,26 +483,54 @@ class Checks(Strict):
         "a reason (skipped everywhere) or {reason, resources} (skipped only on those "
         "resource addresses).",
     )
+    allow_plain: list[AllowPlain] = Field(
+        default_factory=list,
+        description="Plain values that look like secrets (TFG223) but are not, each with its "
+        "reason: {path, reason}.",
+    )
 
     def reason_for(self, code: str, address: str) -> str | None:
         """The justification that skips finding ``code`` on ``address``, or None."""
         entry = self.skip.get(code)
         return entry.reason if entry is not None and entry.covers(address) else None
 
+    def plain_reason(self, dotted: str) -> str | None:
+        """The justification that accepts the plain value at ``dotted`` (a spec path)."""
+        for entry in self.allow_plain:
+            if _glob(entry.path).fullmatch(dotted):
+                return entry.reason
+        return None
+
 
 # --- the whole platform -------------------------------------------------------------------
 
 
 class Platform(Strict):
-    platform: PlatformInfo
-    network: Network
+    """The whole platform: the top-level sections of the spec files."""
+
+    platform: PlatformInfo = Field(
+        description="Identity of the platform: name, regions, state backend, tags."
+    )
+    network: Network = Field(description="The VPC: CIDR, availability zones, subnets, endpoints.")
     ingress: Ingress | None = Field(
         None, description="The public entry point (ALB, TLS, WAF); none for worker-only platforms."
     )
-    services: dict[Name, Service] = Field(min_length=1)
-    secrets: dict[Name, Secret] = Field(default_factory=dict)
-    tier: Tier = Field(default_factory=Tier)
-    checks: Checks = Field(default_factory=Checks)
+    services: dict[Name, Service] = Field(
+        min_length=1, description="ECS Fargate services by name (at least one)."
+    )
+    secrets: dict[Name, Secret] = Field(
+        default_factory=dict,
+        description="Secrets Manager entries by name; services reference them in their "
+        "`secrets` map. Values are set out of band, never in the spec.",
+    )
+    tier: Tier = Field(
+        default_factory=Tier,
+        description="Values that differ by environment tier (NAT, retention, protection).",
+    )
+    checks: Checks = Field(
+        default_factory=Checks,
+        description="Validation policy: skipped checks and accepted plain values, with reasons.",
+    )
 
 
 class Environment(Strict):

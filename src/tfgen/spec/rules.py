@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from tfgen.awsfacts import FARGATE_SIZES
 from tfgen.errors import Problem
+from tfgen.spec import secrets
 from tfgen.spec.loader import Source
 from tfgen.spec.model import (
     WAF_CONFIGURED_RULE_GROUPS,
@@ -484,4 +485,8 @@ RULES: tuple[Rule, ...] = (
 def check_platform(p: Platform, src: Source, environments: list[str]) -> list[Problem]:
     problems = [problem for rule in RULES for problem in rule(p, src)]
     problems.extend(name_lengths(p, src, environments))
+    found = secrets.find_plain_secrets(p)
+    values = [f.value for f in found]
+    problems = [secrets.mask(problem, values) for problem in problems]
+    problems.extend(secrets.problem(f, src) for f in found)
     return problems
