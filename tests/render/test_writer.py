@@ -31,9 +31,11 @@ def _codes(info: pytest.ExceptionInfo[UserError]) -> list[str]:
 
 def test_write_replaces_the_tree_and_drops_stale_generated_files(tmp_path: Path) -> None:
     out = tmp_path / "generated"
-    write_tree({"main.tf": H + "a\n", "modules/x/main.tf": H + "x\n"}, out, ALL)
-    write_tree({"main.tf": H + "b\n"}, out, ALL)
+    first = write_tree({"main.tf": H + "a\n", "modules/x/main.tf": H + "x\n"}, out, ALL)
+    second = write_tree({"main.tf": H + "b\n"}, out, ALL)
     assert _tree(out) == {"main.tf": H + "b\n"}
+    assert first.lines() == second.lines() == []  # nothing forced, no warning
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["generated"]  # no leftovers
 
 
 def test_files_tfgen_did_not_generate_are_kept(tmp_path: Path) -> None:

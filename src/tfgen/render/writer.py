@@ -211,7 +211,8 @@ def _swap(files: Mapping[str, str], out: Path, drop: set[str]) -> list[str]:
             raise _blame(exc, {staging: out, backup: out}) from None
         raise
     try:
-        shutil.rmtree(backup)
+        if backup.exists():
+            shutil.rmtree(backup)
     except OSError as exc:
         where = display(backup)
         return [f"warning: the old tree could not be deleted from {where} ({exc.strerror})"]
