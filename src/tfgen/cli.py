@@ -139,6 +139,10 @@ def _fail_if_stale(staleness: Drift, headline: str) -> None:
         click.echo(headline, err=True)
         for line in staleness.lines():
             click.echo(f"  {line}", err=True)
+        if staleness.edited or staleness.extra:
+            click.echo("hint: tfgen does not overwrite hand edits or delete files it did not "
+                       "write; restore or move them, or let `tfgen render --force` discard them",
+                       err=True)  # fmt: skip
         sys.exit(int(ExitCode.FINDINGS))
 
 

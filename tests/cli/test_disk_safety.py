@@ -233,6 +233,8 @@ def test_check_lists_every_kind_of_drift_and_writes_nothing(project: Path, run: 
         "  edited: main.tf",
         "  missing: outputs.tf",
         "  extra (not generated): extra.tf.json",
+        "hint: tfgen does not overwrite hand edits or delete files it did not write; restore "
+        "or move them, or let `tfgen render --force` discard them",
     ]
     assert _snapshot(project) == before
 

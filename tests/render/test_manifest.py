@@ -57,6 +57,8 @@ def test_no_manifest_is_none_and_a_damaged_one_is_a_located_error(tmp_path: Path
         '{"generator": "other"}': "generator",
         '{"generator": "tfgen", "format": 9, "hash": "sha256", "files": {}}': "format 9",
         '{"generator": "tfgen", "format": 1, "hash": "sha256", "files": {"a": 1}}': "sha256",
+        '{"generator": "tfgen", "format": 1, "hash": "sha256", "files": {"../x": "%s"}}'
+        % ("0" * 64): "relative paths",
     }
     for text, why in cases.items():
         (tmp_path / MANIFEST).write_text(text)

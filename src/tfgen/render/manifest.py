@@ -58,9 +58,15 @@ def _invalid(path: Path, why: str) -> ManifestError:
     return ManifestError([problem])
 
 
+def _relative(rel: str) -> bool:
+    parts = rel.split("/")
+    return bool(rel) and not rel.startswith("/") and "" not in parts and ".." not in parts
+
+
 def _valid_files(data: Any) -> bool:
     return isinstance(data, dict) and all(
-        isinstance(k, str) and isinstance(v, str) and len(v) == 64 for k, v in data.items()
+        isinstance(k, str) and _relative(k) and isinstance(v, str) and len(v) == 64
+        for k, v in data.items()
     )
 
 
@@ -83,5 +89,5 @@ def load(out: Path) -> Manifest | None:
     if data.get("format") != FORMAT or data.get("hash") != HASH:
         raise _invalid(path, f"format {data.get('format')!r}; this tfgen reads format {FORMAT}")
     if not _valid_files(data.get("files")):
-        raise _invalid(path, "'files' must map paths to sha256 digests")
+        raise _invalid(path, "'files' must map relative paths to sha256 digests")
     return Manifest(dict(sorted(data["files"].items())))

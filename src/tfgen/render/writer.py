@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tfgen.errors import Location, Problem, UserError, user_error
-from tfgen.fsinfo import FOLDER, display, os_error, path_kind
+from tfgen.fsinfo import FOLDER, REGULAR, display, os_error, path_kind
 from tfgen.render.drift import HEADER, Drift, Inventory, Scope, compare, entries, inventory
 from tfgen.render.manifest import MANIFEST, Manifest, ManifestError
 from tfgen.render.manifest import load as load_manifest
@@ -76,7 +76,7 @@ def _overlap(real: Path, project: Path) -> str | None:
             return f"is inside {label} ({display(where)})"
         if real in where.parents:
             return f"contains {label} ({display(where)})"
-    owner = next((p for p in real.parents if path_kind(p / MANIFEST) is not None), None)
+    owner = next((p for p in real.parents if path_kind(p / MANIFEST) == REGULAR), None)
     if owner is not None:
         return f"is inside {display(owner)}, another tfgen output folder"
     return None
