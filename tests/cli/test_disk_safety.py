@@ -241,12 +241,14 @@ def test_check_lists_every_kind_of_drift_and_writes_nothing(project: Path, run: 
 
 def test_a_tree_without_manifest_is_adopted(project: Path, run: Run) -> None:
     (project / "generated" / MANIFEST).unlink()
+    (project / "generated" / "README.md").write_text("how we deploy\n")
     code, _, stderr = run("render", "--all", "--check")
     assert code == 1
     assert stderr.splitlines()[1:] == [f"  missing: {MANIFEST}"]
     code, _, stderr = run("render", "--all")
     assert code == 0, stderr
     assert run("render", "--all", "--check")[0] == 0
+    assert (project / "generated" / "README.md").read_text() == "how we deploy\n"
 
 
 def test_a_damaged_manifest_is_a_located_error(project: Path, run: Run) -> None:

@@ -180,6 +180,21 @@ def test_a_symlinked_folder_in_the_output_survives_a_render(tmp_path: Path) -> N
     assert (out / "docs" / "notes.md").read_text() == "mine"
 
 
+def test_a_tree_from_before_manifests_with_a_readme_is_still_adopted(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(H + "a\n")
+    (tmp_path / "README.md").write_text("mine")
+    found = inventory({"main.tf": H + "a\n"}, tmp_path, ALL, None)
+    assert not found.foreign
+    assert not found.drift.stale
+
+
+def test_a_hand_written_file_at_a_rendered_path_alone_is_a_foreign_folder(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "main.tf").write_text("mine\n")
+    assert inventory({"main.tf": H + "a\n"}, tmp_path, ALL, None).foreign
+
+
 def test_a_folder_with_only_hidden_entries_is_not_foreign(tmp_path: Path) -> None:
     (tmp_path / ".terraform").mkdir()
     (tmp_path / ".gitkeep").write_text("")

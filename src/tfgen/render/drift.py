@@ -188,7 +188,8 @@ def inventory(
     drift = _rendered_drift(files, out, owner)
     drift.update(extra=[], obsolete=[])
     kept = {rel: digest(text.encode("utf-8")) for rel, text in files.items()}
-    present = [rel for rel in entries(out) if rel not in files]
+    on_disk = [rel for rel in entries(out) if rel != MANIFEST]
+    present = [rel for rel in on_disk if rel not in files]
     for rel in present:
         verdict = _classify(rel, scope, owner)
         if verdict == "kept":
@@ -197,8 +198,8 @@ def inventory(
                 kept[rel] = recorded
         elif verdict is not None:
             drift[verdict].append(rel)
-    owned_any = manifest is not None or any(owner.owns(rel) for rel in present)
-    foreign = not owned_any and any(not tolerated(rel) for rel in present if rel != MANIFEST)
+    owned_any = manifest is not None or any(owner.owns(rel) for rel in on_disk)
+    foreign = not owned_any and not all(map(tolerated, on_disk))
     new = Manifest(dict(sorted(kept.items())))
     return Inventory(Drift(**{k: sorted(v) for k, v in drift.items()}), new, foreign)
 
