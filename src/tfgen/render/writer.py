@@ -12,6 +12,7 @@ this time) is moved into the new tree as it is.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -181,27 +182,40 @@ def _mode(out: Path) -> int:
     return 0o777 & ~umask
 
 
-def _swap(files: Mapping[str, str], out: Path, drop: set[str]) -> list[str]:
-    """Build the new tree next to ``out`` (kept entries moved in) and rename it into place."""
+def _staging(out: Path) -> Path:
+    """A new, empty sibling of ``out`` (checking first that ``out`` may be changed)."""
+    if out.is_dir() and not os.access(out, os.W_OK):  # the swap alone would not notice
+        raise OSError(errno.EACCES, os.strerror(errno.EACCES), str(out))
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        return Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(out.parent)) from None
+
+
+def _fill(staging: Path, files: Mapping[str, str], out: Path, drop: set[str],
+          moved: list[tuple[Path, Path]]) -> None:  # fmt: skip
+    """Write ``files`` into ``staging`` and move every kept entry of ``out`` there."""
+    for rel, text in files.items():
+        target = staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text.encode("utf-8"))
+    staging.chmod(_mode(out))
+    for rel in entries(out):
+        if rel in files or rel in drop or (staging / rel).is_dir():
+            continue  # tfgen's, or an empty folder that now holds rendered files
+        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(out / rel, staging / rel)
+        moved.append((out / rel, staging / rel))
+
+
+def _swap(files: Mapping[str, str], out: Path, drop: set[str]) -> list[str]:
+    """Build the new tree next to ``out`` (kept entries moved in) and rename it into place."""
+    staging = _staging(out)
     backup = out.parent / f".{out.name}.old-{os.getpid()}"
     moved: list[tuple[Path, Path]] = []
     try:
-        for rel, text in files.items():
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(text.encode("utf-8"))
-        staging.chmod(_mode(out))
-        for rel in entries(out):
-            if rel in files or rel in drop or (staging / rel).is_dir():
-                continue  # tfgen's, or an empty folder that now holds rendered files
-            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(out / rel, staging / rel)
-            moved.append((out / rel, staging / rel))
+        _fill(staging, files, out, drop, moved)
         if out.exists():
             os.replace(out, backup)
         os.replace(staging, out)
