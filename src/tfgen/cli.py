@@ -17,8 +17,9 @@ from tfgen import __version__
 from tfgen.check import TREE_LAYERS
 from tfgen.check.findings import Severity
 from tfgen.errors import ExitCode, Location, Problem, TfgenError, user_error
+from tfgen.fsinfo import os_error
 from tfgen.pipeline import load_project, render_project
-from tfgen.render.writer import Scope, Staleness, compare, write_tree
+from tfgen.render.writer import Drift, Scope, check_tree, write_tree
 from tfgen.spec.loader import environment_names
 from tfgen.terminal import color_enabled
 
@@ -49,6 +50,10 @@ def guarded(fn: F) -> F:
             _fail(exc.problems, exc.exit_code)
         except (KeyboardInterrupt, click.exceptions.Exit, click.ClickException):
             raise
+        except OSError as exc:  # the environment's fault (permissions, full disk), not a bug
+            if debug:
+                traceback.print_exc()
+            _fail(os_error("TFG708", exc).problems, ExitCode.USAGE)
         except Exception as exc:
             if debug:
                 traceback.print_exc()
@@ -112,15 +117,26 @@ def main(ctx: click.Context, project: Path, debug: bool, no_color: bool) -> None
 @click.option("--all", "all_envs", is_flag=True, help="Render every environment.")
 @click.option(
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="Output folder (default: <project>/generated).",
 )
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if the output is stale.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite hand-edited files, delete Terraform files tfgen did not write, "
+    "and render into a folder tfgen did not create (each one is listed).",
+)
 @click.pass_context
 @guarded
 def render(
-    ctx: click.Context, envs: tuple[str, ...], all_envs: bool, out: Path | None, check: bool
+    ctx: click.Context,
+    envs: tuple[str, ...],
+    all_envs: bool,
+    out: Path | None,
+    check: bool,
+    force: bool,
 ) -> None:
     """Render Terraform for ENVS (or --all) into generated/."""
     names, everything = _selection(envs, all_envs)
@@ -130,20 +146,26 @@ def render(
     target = out if out is not None else root / "generated"
     scope = Scope(tuple(e.environment.name for e in project.environments), everything)
     if check:
-        _fail_if_stale(compare(files, target, scope), f"{target} is stale; run "
+        _fail_if_stale(check_tree(files, target, scope, root), f"{target} is stale; run "
                        "`tfgen render --all` and commit:")  # fmt: skip
         click.echo(f"{target} is up to date ({len(files)} files)")
         return
-    write_tree(files, target, scope)
+    written = write_tree(files, target, scope, force=force, project=root)
+    for line in written.lines():
+        click.echo(line, err=True)
     click.echo(f"rendered {len(files)} files into {target} for {', '.join(scope.environments)}")
 
 
-def _fail_if_stale(staleness: Staleness, headline: str) -> None:
+def _fail_if_stale(staleness: Drift, headline: str) -> None:
     """List the stale files and exit 1 (nothing is written)."""
     if staleness.stale:
         click.echo(headline, err=True)
         for line in staleness.lines():
             click.echo(f"  {line}", err=True)
+        if staleness.edited or staleness.extra:
+            click.echo("hint: tfgen does not overwrite hand edits or delete files it did not "
+                       "write; restore or move them, or let `tfgen render --force` discard them",
+                       err=True)  # fmt: skip
         sys.exit(int(ExitCode.FINDINGS))
 
 
@@ -327,7 +349,7 @@ def _up_to_date(root: Path, env: str) -> Path:
     project = load_project(root, [env], all_envs=False)
     files = render_project(project)
     out = root / "generated"
-    staleness = compare(files, out, Scope((env,), all_envs=False))
+    staleness = check_tree(files, out, Scope((env,), all_envs=False), root)
     _fail_if_stale(staleness, f"{out} is stale for {env}; run `tfgen render {env}` first:")
     return out
 

@@ -88,7 +88,7 @@ def test_init_uses_the_project_option_as_default_folder(tmp_path: Path) -> None:
 def test_invalid_platform_names_exit_2_and_write_nothing(tmp_path: Path, name: str) -> None:
     result = CliRunner().invoke(main, ["init", str(tmp_path / "p"), "--name", name])
     assert result.exit_code == 2
-    assert f"TFG701 invalid platform name {name!r}" in result.stderr
+    assert f"TFG711 invalid platform name {name!r}" in result.stderr
     assert not (tmp_path / "p").exists()
 
 
@@ -97,7 +97,7 @@ def test_a_folder_name_without_a_platform_name_needs_name(tmp_path: Path) -> Non
     root.mkdir()
     proc = _proc("init", cwd=root)
     assert proc.returncode == 2
-    assert "TFG701 cannot derive a platform name from the folder name '123'" in proc.stderr
+    assert "TFG711 cannot derive a platform name from the folder name '123'" in proc.stderr
     assert "hint: pass --name" in proc.stderr
     assert list(root.iterdir()) == []
 
@@ -107,7 +107,7 @@ def test_an_existing_platform_is_refused(project: Path) -> None:
     proc = _proc("init", "--name", "acme", cwd=project)
     assert proc.returncode == 2
     assert proc.stderr == (
-        "specs: TFG702 the folder already holds a platform (specs/, environments/); hint: "
+        "specs: TFG712 the folder already holds a platform (specs/, environments/); hint: "
         "init a new folder, or pass --force to add only the missing files\n"
     )
     assert "Traceback" not in proc.stderr

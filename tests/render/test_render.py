@@ -11,6 +11,7 @@ import hcl2
 import pytest
 
 from tfgen.pipeline import load_project, render_project
+from tfgen.render.manifest import MANIFEST, of_files
 from tfgen.spec.model import (
     ACCOUNT_ID,
     NAME_PREFIX,
@@ -34,8 +35,9 @@ def test_generated_tree_is_the_golden_tree(repo: Path, rendered: dict[str, str])
         for p in (repo / "generated").rglob("*")
         if p.is_file() and ".terraform" not in p.parts and p.name != ".terraform.lock.hcl"
     }
-    assert sorted(on_disk) == sorted(rendered), "generated/ is stale: run `tfgen render --all`"
-    stale = [path for path, text in rendered.items() if on_disk[path] != text]
+    expected = {**rendered, MANIFEST: of_files(rendered).dump()}
+    assert sorted(on_disk) == sorted(expected), "generated/ is stale: run `tfgen render --all`"
+    stale = [path for path, text in expected.items() if on_disk[path] != text]
     assert stale == [], "generated/ is stale: run `tfgen render --all`"
 
 

@@ -59,13 +59,13 @@ def _check_name(name: str | None, root: Path) -> str:
     chosen = name if name is not None else default_name(root)
     if chosen is None:
         raise user_error(
-            "TFG701",
+            "TFG711",
             f"cannot derive a platform name from the folder name {root.resolve().name!r}",
             Location(root.as_posix()),
             f"pass --name: {NAME_HINT}",
         )
     if not PLATFORM_NAME.fullmatch(chosen):
-        raise user_error("TFG701", f"invalid platform name {chosen!r}", None, f"use {NAME_HINT}")
+        raise user_error("TFG711", f"invalid platform name {chosen!r}", None, f"use {NAME_HINT}")
     return chosen
 
 
@@ -73,14 +73,14 @@ def _refuse_existing(root: Path, force: bool) -> None:
     existing = [d for d in (SPEC_DIR, ENV_DIR) if (root / d).exists()]
     if existing and not force:
         raise user_error(
-            "TFG702",
+            "TFG712",
             f"the folder already holds a platform ({', '.join(f'{d}/' for d in existing)})",
             Location((root / existing[0]).as_posix()),
             "init a new folder, or pass --force to add only the missing files",
         )
     if root.exists() and not root.is_dir():
         raise user_error(
-            "TFG703", f"{root.as_posix()} is not a folder", Location(root.as_posix()),
+            "TFG713", f"{root.as_posix()} is not a folder", Location(root.as_posix()),
             "choose a folder (it is created when missing)",
         )  # fmt: skip
 
@@ -95,7 +95,7 @@ def _create(target: Path, text: str) -> bool:
         return False
     except OSError as exc:
         raise user_error(
-            "TFG703", f"cannot write {target.as_posix()}: {exc.strerror}",
+            "TFG713", f"cannot write {target.as_posix()}: {exc.strerror}",
             Location(target.as_posix()), "choose a folder you can write to",
         ) from None  # fmt: skip
     return True

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from tfgen.errors import Location, Problem, UserError, user_error
+from tfgen.fsinfo import REGULAR, path_kind
 from tfgen.spec.model import TIER_MARK, Environment, Platform
 from tfgen.spec.yamlsource import PathKey, Positions, YamlDocument, load_yaml_file
 
@@ -58,8 +59,28 @@ class LoadedEnvironment:
     source: Source
 
 
-def _yaml_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+def _yaml_files(folder: Path, root: Path) -> list[Path]:
+    """The ``*.yaml``/``*.yml`` files in ``folder``, sorted; hidden names are ignored.
+
+    Hidden names cover editor files (``.#x.yaml``, ``.x.yaml.swp``); other editor backups
+    (``x.yaml~``, ``#x.yaml#``) do not end in ``.yaml``.  Anything else named ``*.yaml``
+    that is not a regular file (a dangling symlink, a symlink loop, a FIFO, a device, a
+    folder) is a located error: tfgen never silently skips a file the user meant to load.
+    """
+    found, problems = [], []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.suffix not in YAML_SUFFIXES:
+            continue
+        kind = path_kind(path)
+        if kind == REGULAR:
+            found.append(path)
+            continue
+        where = Location(f"{_display(folder, root)}/{path.name}")
+        hint = "make it a regular YAML file, or remove or rename it"
+        problems.append(Problem("TFG011", f"not a regular YAML file: {kind}", where, hint))
+    if problems:
+        raise UserError(problems)
+    return found
 
 
 def _display(path: Path, root: Path) -> str:
@@ -122,7 +143,7 @@ def load_specs(root: Path) -> Source:
             "run tfgen from the project root or pass --project",
         )
     merged = Source({}, Positions(), [])
-    for path in _yaml_files(folder):
+    for path in _yaml_files(folder, root):
         doc = _read(path, root)
         merged.files.append(doc.file)
         for section in doc.data:
@@ -137,7 +158,7 @@ def environment_names(root: Path) -> list[str]:
     folder = root / ENV_DIR
     if not folder.is_dir():
         return []
-    return [p.stem for p in _yaml_files(folder)]
+    return [p.stem for p in _yaml_files(folder, root)]
 
 
 # --- overlays -----------------------------------------------------------------------------
