@@ -16,26 +16,9 @@ from tfgen.check.findings import Finding, HclLocation, Severity
 from tfgen.check.hcldoc import Block, HclDocument, parse_hcl
 from tfgen.check.references import LAYER, Module, check_references
 from tfgen.check.tftypes import TypeSyntaxError, parse_type, type_errors
+from tfgen.render.kinds import KINDS, EntityKind, placements
 from tfgen.render.provenance import build_provenance
 from tfgen.spec.model import Platform
-
-# Which resources each spec entity must produce, per module.
-EXPECTED: dict[tuple[str, str], frozenset[str]] = {
-    ("ecs", "services"): frozenset(
-        {
-            "aws_ecs_service",
-            "aws_ecs_task_definition",
-            "aws_appautoscaling_target",
-            "aws_appautoscaling_policy",
-            "aws_cloudwatch_log_group",
-            "aws_iam_role",
-            "aws_security_group",
-        }
-    ),
-    ("ecr", "services"): frozenset({"aws_ecr_repository", "aws_ecr_lifecycle_policy"}),
-    ("ingress", "routed"): frozenset({"aws_lb_target_group", "aws_lb_listener_rule"}),
-    ("security", "secrets"): frozenset({"aws_secretsmanager_secret"}),
-}
 
 
 def parse_tree(files: Mapping[str, str]) -> dict[str, HclDocument]:
@@ -54,19 +37,11 @@ def modules_of(docs: Mapping[str, HclDocument]) -> dict[str, Module]:
     return {folder: Module.of(folder, group) for folder, group in sorted(grouped.items())}
 
 
-def _entities(platform: Platform) -> dict[str, set[str]]:
-    return {
-        "services": set(platform.services),
-        "routed": {n for n, s in platform.services.items() if s.routes is not None},
-        "secrets": set(platform.secrets),
-    }
-
-
 def _produced(
-    files: Mapping[str, str], docs: Mapping[str, HclDocument]
+    files: Mapping[str, str], docs: Mapping[str, HclDocument], kinds: tuple[EntityKind, ...]
 ) -> dict[tuple[str, str, str], set[str]]:
     """(module, section, entity) -> resource types found under that entity's marker."""
-    provenance = build_provenance(files)
+    provenance = build_provenance(files, kinds)
     produced: dict[tuple[str, str, str], set[str]] = {}
     for path, doc in docs.items():
         parts = path.split("/")
@@ -80,26 +55,30 @@ def _produced(
 
 
 def _coverage(
-    platform: Platform, files: Mapping[str, str], docs: Mapping[str, HclDocument]
+    platform: Platform,
+    files: Mapping[str, str],
+    docs: Mapping[str, HclDocument],
+    kinds: tuple[EntityKind, ...],
 ) -> Iterator[Finding]:
-    entities = _entities(platform)
-    produced = _produced(files, docs)
-    for (module, kind), expected in sorted(EXPECTED.items()):
-        section = "services" if kind == "routed" else kind
-        for name in sorted(entities[kind]):
-            missing = expected - produced.get((module, section, name), set())
+    produced = _produced(files, docs, kinds)
+    for kind, placement in placements(kinds):
+        module = placement.module
+        for name, entity in kind.placed(platform, placement).items():
+            expected = {r.type for r in placement.resources if not r.data and r.when(entity)}
+            missing = expected - produced.get((module, kind.section, name), set())
             if missing:
                 yield Finding(
                     LAYER,
                     Severity.ERROR,
                     "CON001",
-                    f"{section}.{name} produced no {', '.join(sorted(missing))} in "
+                    f"{kind.section}.{name} produced no {', '.join(sorted(missing))} in "
                     f"modules/{module}",
                     HclLocation(f"modules/{module}/main.tf"),
                     hint="a template lost this entity's resources (tfgen bug)",
                 )
+    defined = {k.section: set(k.entities(platform)) for k in kinds}
     for module, section, name in sorted(produced):
-        if name not in entities.get(section, {name}):
+        if name not in defined.get(section, {name}):
             yield Finding(
                 LAYER,
                 Severity.ERROR,
@@ -164,7 +143,9 @@ def _type_findings(variable: Block, value: object, location: HclLocation) -> Ite
         )
 
 
-def check_consistency(platform: Platform | None, files: Mapping[str, str]) -> list[Finding]:
+def check_consistency(
+    platform: Platform | None, files: Mapping[str, str], kinds: tuple[EntityKind, ...] = KINDS
+) -> list[Finding]:
     """Consistency findings for a rendered tree (``platform`` None: skip spec coverage)."""
     docs = parse_tree(files)
     modules = modules_of(docs)
@@ -175,5 +156,5 @@ def check_consistency(platform: Platform | None, files: Mapping[str, str]) -> li
             if path.endswith(".tfvars"):
                 findings.extend(_tfvars_findings(doc, root))
     if platform is not None:
-        findings.extend(_coverage(platform, files, docs))
+        findings.extend(_coverage(platform, files, docs, kinds))
     return sorted(findings, key=Finding.sort_key)

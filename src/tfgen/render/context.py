@@ -167,7 +167,8 @@ def shared_context(platform: Platform, environments: list[str]) -> dict[str, Any
     }
 
 
-# Where each tfvars value comes from in the spec (for mapping findings back to YAML).
+# Where each tfvars value outside the per-entity maps comes from in the spec (for mapping
+# findings back to YAML; the entity kinds declare their own).
 TFVARS_SOURCES: dict[str, tuple[str, ...]] = {
     "environment": (),
     "nat_gateways": ("tier", "nat_gateways"),
@@ -179,47 +180,12 @@ TFVARS_SOURCES: dict[str, tuple[str, ...]] = {
     "api_hostname": ("ingress", "hostname"),
     "waf_rate_limit": ("ingress", "waf", "rate_limit"),
     "waf_log_retention_days": ("ingress", "waf", "log_retention_days"),
-    "services": ("services",),
 }
-SERVICE_VALUE_SOURCES: dict[str, tuple[str, ...]] = {
-    "cpu": ("size", "cpu"),
-    "memory": ("size", "memory"),
-    "desired_count": ("scale", "desired"),
-    "min_capacity": ("scale", "min"),
-    "max_capacity": ("scale", "max"),
-    "cpu_target": ("scale", "cpu_target"),
-    "memory_target": ("scale", "memory_target"),
-    "scale_in_cooldown": ("scale", "scale_in_cooldown"),
-    "scale_out_cooldown": ("scale", "scale_out_cooldown"),
-    "image_tag": ("image", "tag"),
-    "environment": ("environment",),
-    "capacity": ("capacity",),
-}
-
-
-def _service_values(svc: Service) -> dict[str, Any]:
-    return {
-        "cpu": svc.size.cpu,
-        "memory": svc.size.memory,
-        "desired_count": svc.scale.desired,
-        "min_capacity": svc.scale.min,
-        "max_capacity": svc.scale.max,
-        "cpu_target": svc.scale.cpu_target,
-        "memory_target": svc.scale.memory_target,
-        "scale_in_cooldown": svc.scale.scale_in_cooldown,
-        "scale_out_cooldown": svc.scale.scale_out_cooldown,
-        "image_tag": svc.image.tag,
-        "environment": dict(sorted(svc.environment.items())),
-        "capacity": {
-            "base": svc.capacity.base,
-            "fargate": svc.capacity.fargate,
-            "fargate_spot": svc.capacity.fargate_spot,
-        },
-    }
 
 
 def tfvars_values(env: Environment) -> dict[str, Any]:
-    """The tfvars of one workspace, in the order variables.tf declares them."""
+    """The tfvars of one workspace that belong to no entity kind, in the order
+    variables.tf declares them (the per-entity maps follow: :func:`kinds.tier_values`)."""
     p = env.platform
     tier = p.tier
     values: dict[str, Any] = {
@@ -237,5 +203,4 @@ def tfvars_values(env: Environment) -> dict[str, Any]:
             "waf_rate_limit": p.ingress.waf.rate_limit,
             "waf_log_retention_days": p.ingress.waf.log_retention_days,
         }
-    values["services"] = {name: _service_values(s) for name, s in sorted(p.services.items())}
     return values

@@ -7,7 +7,6 @@ Templates under ``templates/`` mirror the output: ``modules/ecs/main.tf.j2`` ren
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,15 +16,11 @@ import jinja2
 from tfgen.errors import InternalError
 from tfgen.render.context import shared_context, tfvars_values
 from tfgen.render.environment import RawValueError, jinja_environment
+from tfgen.render.kinds import KINDS, EntityKind, module_present, tier_values
 from tfgen.render.templates import template_dir
 from tfgen.spec.model import Environment, Platform
 
 PER_ENV_PREFIX = "environments/env."
-# Modules rendered only when the platform has what they build.
-OPTIONAL_MODULES: dict[str, Callable[[Platform], bool]] = {
-    "modules/ingress/": lambda p: p.ingress is not None,
-    "modules/waf/": lambda p: p.ingress is not None,
-}
 SUFFIX = ".j2"
 
 
@@ -64,8 +59,17 @@ def _render(name: str, context: dict[str, Any]) -> str:
         raise InternalError("TFG402", f"template {name} failed to render: {exc}") from exc
 
 
+def _wanted(template: str, platform: Platform, kinds: tuple[EntityKind, ...]) -> bool:
+    """Module templates render only when the registry says the module is present."""
+    parts = template.split("/")
+    return parts[0] != "modules" or module_present(platform, parts[1], kinds)
+
+
 def render_tree(
-    platform: Platform, environments: list[Environment], known: list[str]
+    platform: Platform,
+    environments: list[Environment],
+    known: list[str],
+    kinds: tuple[EntityKind, ...] = KINDS,
 ) -> RenderedTree:
     """Render the shared HCL from the specs and one tfvars/backend per given environment.
 
@@ -75,14 +79,19 @@ def render_tree(
     shared = shared_context(platform, sorted(known))
     tree = RenderedTree()
     for template in _templates(template_dir()):
-        wanted = [want for prefix, want in OPTIONAL_MODULES.items() if template.startswith(prefix)]
-        if not all(want(platform) for want in wanted):
+        if not _wanted(template, platform, kinds):
             continue
         out = template.removesuffix(SUFFIX)
         if template.startswith(PER_ENV_PREFIX):
             kind = out.removeprefix(PER_ENV_PREFIX)
             for env in environments:
-                context = {**shared, "env": env.name, "values": tfvars_values(env)}
+                values = tfvars_values(env) | tier_values(env.platform, kinds)
+                context = {
+                    **shared,
+                    "env": env.name,
+                    "values": values,
+                    "entity_maps": sorted(k.section for k in kinds if k.tier_fields),
+                }
                 tree.files[f"environments/{env.name}.{kind}"] = _render(template, context)
         else:
             tree.files[out] = _render(template, shared)

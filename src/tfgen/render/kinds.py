@@ -1,0 +1,292 @@
+"""The entity-kind registry: one entry per kind of repeated spec entity.
+
+A kind (services, secrets, ...) is a map of named entities in one spec section.  Its
+entry says everything the other stages need to know about it, so that adding a kind is
+its model, its templates, one entry in :data:`KINDS` and tests:
+
+* ``section`` and ``model``: where the entities are in the spec, and their pydantic type;
+* ``placements``: the modules that build resources for the entities.  Each module gets a
+  ``locals`` map rendered from the spec (``local.<local>``, one entry per entity, keyed by
+  entity name, in ``<local>.tf``) and has one resource block per resource, ``for_each``
+  over that map (or a filtered copy of it), so a reviewer reads
+  ``aws_ecs_service.this["order-service"]``;
+* the ``presence`` rule: which entities a module builds (``when``) and which resources
+  each entity gets (``Resource.when``); a module built only for a kind is rendered only
+  when it has entities;
+* the expected resource types (the consistency layer checks them), the explicit
+  addresses used before ``for_each`` (``Resource.legacy``, rendered into ``moved``
+  blocks) and provenance: every address ``<type>.<name>["<entity>"]`` maps back to
+  ``<section>.<entity>``;
+* ``tier_fields``: the values that differ per workspace, rendered into the tfvars map
+  ``<section> = { "<entity>" = { field = value } }`` and mapped back to their spec path.
+
+Modules that are not built for a kind (the network, the load balancer) are listed in
+:data:`MODULES` with the spec section their lines map to and when they are rendered.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from tfgen.render import hcl
+from tfgen.spec.model import Platform, Secret, Service
+
+SpecPath = tuple[str, ...]
+Predicate = Callable[[Any], bool]
+
+
+def _always(_: Any) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One block built per entity: ``<type>.<name>["<entity>"]``.
+
+    ``legacy`` is its explicit name before ``for_each`` (``{id}`` stands for the entity
+    as an identifier); ``when`` limits it to some entities; ``data`` marks a data source.
+    """
+
+    type: str
+    name: str
+    legacy: str | None = None
+    when: Predicate = _always
+    data: bool = False
+
+    def address(self, key: str) -> str:
+        prefix = "data." if self.data else ""
+        return f"{prefix}{self.type}.{self.name}[{hcl.string(key)}]"
+
+    def legacy_address(self, key: str) -> str | None:
+        if self.legacy is None:
+            return None
+        prefix = "data." if self.data else ""
+        return f"{prefix}{self.type}.{self.legacy.format(id=hcl.ident(key))}"
+
+
+@dataclass(frozen=True)
+class Placement:
+    """The resources one module builds per entity, and the locals map they iterate."""
+
+    module: str
+    local: str
+    resources: tuple[Resource, ...]
+    structure: Callable[[str, Any], Mapping[str, Any]]
+    when: Predicate = _always
+
+
+@dataclass(frozen=True)
+class EntityKind:
+    section: str
+    model: type[BaseModel]
+    placements: tuple[Placement, ...]
+    tier_fields: Mapping[str, SpecPath] = field(default_factory=dict)
+
+    def entities(self, platform: Platform) -> dict[str, Any]:
+        """The kind's entities, by name, sorted (the order of every rendered map)."""
+        found: Mapping[str, Any] = getattr(platform, self.section, None) or {}
+        return dict(sorted(found.items()))
+
+    def placed(self, platform: Platform, placement: Placement) -> dict[str, Any]:
+        return {n: e for n, e in self.entities(platform).items() if placement.when(e)}
+
+
+@dataclass(frozen=True)
+class Module:
+    """A module that is not built for one kind: where its lines map, when it exists."""
+
+    name: str
+    section: SpecPath
+    present: Callable[[Platform], bool] = lambda _: True
+
+
+# --------------------------------------------------------------------------- the registry
+
+
+def _has_ingress(platform: Platform) -> bool:
+    return platform.ingress is not None
+
+
+def _routed(service: Service) -> bool:
+    return service.routes is not None
+
+
+def _has_secrets(service: Service) -> bool:
+    return bool(service.secrets)
+
+
+def _no_structure(_name: str, _entity: Any) -> Mapping[str, Any]:
+    return {}
+
+
+_INGRESS_RULE = "aws_vpc_security_group_ingress_rule"
+_EGRESS_RULE = "aws_vpc_security_group_egress_rule"
+
+MODULES: dict[str, Module] = {
+    "network": Module("network", ("network",)),
+    "security": Module("security", ("secrets",)),
+    "ecr": Module("ecr", ("services",)),
+    "ingress": Module("ingress", ("ingress",), _has_ingress),
+    "waf": Module("waf", ("ingress", "waf"), _has_ingress),
+    "ecs": Module("ecs", ("services",)),
+}
+
+SERVICES = EntityKind(
+    section="services",
+    model=Service,
+    placements=(
+        Placement(
+            module="ecs",
+            local="services",
+            structure=_no_structure,
+            resources=(
+                Resource("aws_cloudwatch_log_group", "this", "{id}"),
+                Resource("aws_iam_role", "execution", "{id}_execution"),
+                Resource("aws_iam_role_policy_attachment", "execution", "{id}_execution"),
+                Resource("aws_iam_policy_document", "secrets", "{id}_secrets", _has_secrets, True),
+                Resource("aws_iam_role_policy", "secrets", "{id}_secrets", _has_secrets),
+                Resource("aws_iam_role", "task", "{id}_task"),
+                Resource("aws_security_group", "this", "{id}"),
+                Resource(
+                    "aws_vpc_security_group_ingress_rule", "from_alb", "{id}_from_alb", _routed
+                ),
+                Resource("aws_vpc_security_group_egress_rule", "alb_to", "alb_to_{id}", _routed),
+                Resource("aws_vpc_security_group_egress_rule", "https", "{id}_https"),
+                Resource("aws_ecs_task_definition", "this", "{id}"),
+                Resource("aws_ecs_service", "this", "{id}"),
+                Resource("aws_appautoscaling_target", "this", "{id}"),
+                Resource("aws_appautoscaling_policy", "cpu", "{id}_cpu"),
+                Resource("aws_appautoscaling_policy", "memory", "{id}_memory"),
+            ),
+        ),
+        Placement(
+            module="ecr",
+            local="repositories",
+            structure=_no_structure,
+            resources=(
+                Resource("aws_ecr_repository", "this", "{id}"),
+                Resource("aws_ecr_lifecycle_policy", "this", "{id}"),
+            ),
+        ),
+        Placement(
+            module="ingress",
+            local="routes",
+            structure=_no_structure,
+            when=_routed,
+            resources=(
+                Resource("aws_lb_target_group", "this", "{id}"),
+                Resource("aws_lb_listener_rule", "this", "{id}"),
+            ),
+        ),
+    ),
+    tier_fields={
+        "cpu": ("size", "cpu"),
+        "memory": ("size", "memory"),
+        "desired_count": ("scale", "desired"),
+        "min_capacity": ("scale", "min"),
+        "max_capacity": ("scale", "max"),
+        "cpu_target": ("scale", "cpu_target"),
+        "memory_target": ("scale", "memory_target"),
+        "scale_in_cooldown": ("scale", "scale_in_cooldown"),
+        "scale_out_cooldown": ("scale", "scale_out_cooldown"),
+        "image_tag": ("image", "tag"),
+        "environment": ("environment",),
+        "capacity": ("capacity",),
+    },
+)
+
+SECRETS = EntityKind(
+    section="secrets",
+    model=Secret,
+    placements=(
+        Placement(
+            module="security",
+            local="secrets",
+            structure=_no_structure,
+            resources=(Resource("aws_secretsmanager_secret", "this", "{id}"),),
+        ),
+    ),
+)
+
+KINDS: tuple[EntityKind, ...] = (SERVICES, SECRETS)
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def placements(kinds: tuple[EntityKind, ...] = KINDS) -> Iterator[tuple[EntityKind, Placement]]:
+    for kind in kinds:
+        for placement in kind.placements:
+            yield kind, placement
+
+
+def module_section(module: str, kinds: tuple[EntityKind, ...] = KINDS) -> SpecPath | None:
+    """The spec section a module's unmarked lines come from (None: not a known module)."""
+    if module in MODULES:
+        return MODULES[module].section
+    return next(((k.section,) for k, p in placements(kinds) if p.module == module), None)
+
+
+def module_present(platform: Platform, module: str, kinds: tuple[EntityKind, ...] = KINDS) -> bool:
+    """Whether ``modules/<module>/`` is rendered for ``platform``."""
+    if module in MODULES:
+        return MODULES[module].present(platform)
+    own = [(k, p) for k, p in placements(kinds) if p.module == module]
+    return not own or any(k.placed(platform, p) for k, p in own)
+
+
+def _walk(value: Any, path: SpecPath) -> Any:
+    for part in path:
+        value = getattr(value, part)
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    if isinstance(value, Mapping):
+        return dict(sorted(value.items()))
+    return value
+
+
+def tier_values(platform: Platform, kinds: tuple[EntityKind, ...] = KINDS) -> dict[str, Any]:
+    """The tfvars map of every kind with tier values: section -> entity -> field -> value."""
+    return {
+        kind.section: {
+            name: {key: _walk(entity, path) for key, path in kind.tier_fields.items()}
+            for name, entity in kind.entities(platform).items()
+        }
+        for kind in kinds
+        if kind.tier_fields
+    }
+
+
+def tier_variables(kinds: tuple[EntityKind, ...] = KINDS) -> dict[str, EntityKind]:
+    """The tfvars variables that hold one entry per entity (named after the section)."""
+    return {kind.section: kind for kind in kinds if kind.tier_fields}
+
+
+_ADDRESS = re.compile(
+    r"^(?:module\.(?P<module>[A-Za-z0-9_-]+)\.)*(?:data\.)?"
+    r'(?P<type>[A-Za-z0-9_]+)\.(?P<name>[A-Za-z0-9_-]+)\["(?P<key>[^"]+)"\]$'
+)
+
+
+def entity_of(module: str, address: str, kinds: tuple[EntityKind, ...] = KINDS) -> SpecPath | None:
+    """The spec entity of a ``for_each`` instance address in ``module``, or None.
+
+    ``address`` may carry ``module.<name>.`` prefixes (checkov's form) and ``data.``;
+    keys of the form ``<entity>/<part>`` belong to ``<entity>``.
+    """
+    match = _ADDRESS.match(address)
+    if match is None:
+        return None
+    module = match.group("module") or module
+    rtype, name = match.group("type"), match.group("name")
+    for kind, placement in placements(kinds):
+        if placement.module == module and any(
+            r.type == rtype and r.name == name for r in placement.resources
+        ):
+            return (kind.section, match.group("key").split("/", 1)[0])
+    return None
