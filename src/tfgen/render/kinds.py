@@ -34,6 +34,14 @@ from typing import Any
 from pydantic import BaseModel
 
 from tfgen.render import hcl
+from tfgen.render.context import (
+    ecr_entry,
+    ecs_entry,
+    route_entry,
+    routed_entry,
+    secret_entry,
+    secret_reader_entry,
+)
 from tfgen.spec.model import Platform, Secret, Service
 
 SpecPath = tuple[str, ...]
@@ -45,39 +53,66 @@ def _always(_: Any) -> bool:
 
 
 @dataclass(frozen=True)
+class EntityMap:
+    """A ``locals`` map rendered into a module: one literal entry per entity (``when``
+    selects them), built by ``structure``.  Only literals: checkov expands a ``for_each``
+    into its instances only when it can evaluate the whole map."""
+
+    local: str
+    structure: Callable[[str, Any], Mapping[str, Any]]
+    when: Predicate = _always
+
+
+@dataclass(frozen=True)
 class Resource:
-    """One block built per entity: ``<type>.<name>["<entity>"]``.
+    """One block built per entity: ``<type>.<name>["<entity>"]``, ``for_each`` over
+    ``local.<local>`` (default: the placement's first map).
 
     ``legacy`` is its explicit name before ``for_each`` (``{id}`` stands for the entity
-    as an identifier); ``when`` limits it to some entities; ``data`` marks a data source.
+    as an identifier); ``data`` marks a data source.
     """
 
     type: str
     name: str
     legacy: str | None = None
-    when: Predicate = _always
     data: bool = False
+    local: str | None = None
 
     def address(self, key: str) -> str:
         prefix = "data." if self.data else ""
         return f"{prefix}{self.type}.{self.name}[{hcl.string(key)}]"
 
     def legacy_address(self, key: str) -> str | None:
-        if self.legacy is None:
+        """The explicit address tfgen wrote before ``for_each`` (resources only)."""
+        if self.legacy is None or self.data:
             return None
-        prefix = "data." if self.data else ""
-        return f"{prefix}{self.type}.{self.legacy.format(id=hcl.ident(key))}"
+        return f"{self.type}.{self.legacy.format(id=hcl.ident(key))}"
 
 
 @dataclass(frozen=True)
 class Placement:
-    """The resources one module builds per entity, and the locals map they iterate."""
+    """The resources one module builds per entity, and the maps they iterate.
+
+    The first map selects the entities the module builds at all; the others (for
+    resources only some entities get) select among those.  All are rendered into
+    ``modules/<module>/<first map>.tf``.
+    """
 
     module: str
-    local: str
+    maps: tuple[EntityMap, ...]
     resources: tuple[Resource, ...]
-    structure: Callable[[str, Any], Mapping[str, Any]]
-    when: Predicate = _always
+
+    @property
+    def local(self) -> str:
+        return self.maps[0].local
+
+    @property
+    def when(self) -> Predicate:
+        return self.maps[0].when
+
+    def map_of(self, resource: Resource) -> EntityMap:
+        wanted = resource.local or self.local
+        return next(m for m in self.maps if m.local == wanted)
 
 
 @dataclass(frozen=True)
@@ -92,8 +127,12 @@ class EntityKind:
         found: Mapping[str, Any] = getattr(platform, self.section, None) or {}
         return dict(sorted(found.items()))
 
-    def placed(self, platform: Platform, placement: Placement) -> dict[str, Any]:
-        return {n: e for n, e in self.entities(platform).items() if placement.when(e)}
+    def placed(
+        self, platform: Platform, placement: Placement, emap: EntityMap | None = None
+    ) -> dict[str, Any]:
+        """The entities of ``placement``'s first map (or of ``emap``, among those)."""
+        wanted = (placement.when, emap.when if emap is not None else _always)
+        return {n: e for n, e in self.entities(platform).items() if all(w(e) for w in wanted)}
 
 
 @dataclass(frozen=True)
@@ -120,10 +159,7 @@ def _has_secrets(service: Service) -> bool:
     return bool(service.secrets)
 
 
-def _no_structure(_name: str, _entity: Any) -> Mapping[str, Any]:
-    return {}
-
-
+_READERS = "services_with_secrets"
 _INGRESS_RULE = "aws_vpc_security_group_ingress_rule"
 _EGRESS_RULE = "aws_vpc_security_group_egress_rule"
 
@@ -142,21 +178,24 @@ SERVICES = EntityKind(
     placements=(
         Placement(
             module="ecs",
-            local="services",
-            structure=_no_structure,
+            maps=(
+                EntityMap("services", ecs_entry),
+                EntityMap("routed_services", routed_entry, _routed),
+                EntityMap(_READERS, secret_reader_entry, _has_secrets),
+            ),
             resources=(
                 Resource("aws_cloudwatch_log_group", "this", "{id}"),
                 Resource("aws_iam_role", "execution", "{id}_execution"),
                 Resource("aws_iam_role_policy_attachment", "execution", "{id}_execution"),
-                Resource("aws_iam_policy_document", "secrets", "{id}_secrets", _has_secrets, True),
-                Resource("aws_iam_role_policy", "secrets", "{id}_secrets", _has_secrets),
+                Resource("aws_iam_policy_document", "secrets", data=True, local=_READERS),
+                Resource(
+                    "aws_iam_role_policy", "secrets", "{id}_secrets", local="services_with_secrets"
+                ),
                 Resource("aws_iam_role", "task", "{id}_task"),
                 Resource("aws_security_group", "this", "{id}"),
-                Resource(
-                    "aws_vpc_security_group_ingress_rule", "from_alb", "{id}_from_alb", _routed
-                ),
-                Resource("aws_vpc_security_group_egress_rule", "alb_to", "alb_to_{id}", _routed),
-                Resource("aws_vpc_security_group_egress_rule", "https", "{id}_https"),
+                Resource(_INGRESS_RULE, "from_alb", "{id}_from_alb", local="routed_services"),
+                Resource(_EGRESS_RULE, "alb_to", "alb_to_{id}", local="routed_services"),
+                Resource(_EGRESS_RULE, "https", "{id}_https"),
                 Resource("aws_ecs_task_definition", "this", "{id}"),
                 Resource("aws_ecs_service", "this", "{id}"),
                 Resource("aws_appautoscaling_target", "this", "{id}"),
@@ -166,8 +205,7 @@ SERVICES = EntityKind(
         ),
         Placement(
             module="ecr",
-            local="repositories",
-            structure=_no_structure,
+            maps=(EntityMap("repositories", ecr_entry),),
             resources=(
                 Resource("aws_ecr_repository", "this", "{id}"),
                 Resource("aws_ecr_lifecycle_policy", "this", "{id}"),
@@ -175,9 +213,7 @@ SERVICES = EntityKind(
         ),
         Placement(
             module="ingress",
-            local="routes",
-            structure=_no_structure,
-            when=_routed,
+            maps=(EntityMap("routes", route_entry, _routed),),
             resources=(
                 Resource("aws_lb_target_group", "this", "{id}"),
                 Resource("aws_lb_listener_rule", "this", "{id}"),
@@ -206,8 +242,7 @@ SECRETS = EntityKind(
     placements=(
         Placement(
             module="security",
-            local="secrets",
-            structure=_no_structure,
+            maps=(EntityMap("secrets", secret_entry),),
             resources=(Resource("aws_secretsmanager_secret", "this", "{id}"),),
         ),
     ),
@@ -265,6 +300,40 @@ def tier_values(platform: Platform, kinds: tuple[EntityKind, ...] = KINDS) -> di
 def tier_variables(kinds: tuple[EntityKind, ...] = KINDS) -> dict[str, EntityKind]:
     """The tfvars variables that hold one entry per entity (named after the section)."""
     return {kind.section: kind for kind in kinds if kind.tier_fields}
+
+
+@dataclass(frozen=True)
+class Move:
+    source: hcl.Hcl
+    target: hcl.Hcl
+
+
+@dataclass(frozen=True)
+class EntityMoves:
+    path: str
+    moves: list[Move]
+
+
+def moves(
+    platform: Platform, module: str, kinds: tuple[EntityKind, ...] = KINDS
+) -> list[EntityMoves]:
+    """The ``moved`` blocks of one module: every explicit address of an entity's resource
+    (before ``for_each``) to its instance address, grouped by entity."""
+    found = []
+    for kind, placement in placements(kinds):
+        if placement.module != module:
+            continue
+        members = {m.local: kind.placed(platform, placement, m) for m in placement.maps}
+        for name in kind.placed(platform, placement):
+            pairs = [
+                Move(hcl.Hcl(legacy), hcl.Hcl(r.address(name)))
+                for r in placement.resources
+                if name in members[placement.map_of(r).local]
+                and (legacy := r.legacy_address(name)) is not None
+            ]
+            if pairs:
+                found.append(EntityMoves(f"{kind.section}.{name}", pairs))
+    return found
 
 
 _ADDRESS = re.compile(

@@ -1,8 +1,12 @@
 """Provenance: which spec value produced each line of the generated tree.
 
 Templates mark entity sections with ``# spec: <dotted path>`` comments (for example
-``# spec: services.order-service``); a marker applies to the lines after it until the
-next marker.  Lines before the first marker belong to the module's own spec section.
+``# spec: services.order-service`` before each entry of a module's entity map); a marker
+applies to the lines after it until the next marker.  Lines before the first marker
+belong to the module's own spec section.  A resource block ``for_each`` over an entity
+map serves every entity: an instance address (``aws_ecs_service.this["order-service"]``,
+as checkov reports it) maps to its entity through the kind registry
+(:mod:`tfgen.render.kinds`).
 tfvars lines map through the table in :mod:`tfgen.render.context`.  Resolving a path
 to ``file:line:col`` is the loader's :class:`~tfgen.spec.loader.Source` job.
 """
@@ -15,7 +19,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from tfgen.render.context import TFVARS_SOURCES
-from tfgen.render.kinds import KINDS, EntityKind, SpecPath, module_section, tier_variables
+from tfgen.render.kinds import (
+    KINDS,
+    EntityKind,
+    SpecPath,
+    entity_of,
+    module_section,
+    tier_variables,
+)
 
 MARKER = re.compile(r"^\s*# spec: (?P<path>[a-z_]+(?:\.[A-Za-z0-9_-]+)*)")
 ROOT_SECTION: SpecPath = ("platform",)
@@ -26,9 +37,22 @@ _TFVARS_FIELD = re.compile(r"^    (?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=")
 
 @dataclass
 class Provenance:
-    """Per file: sorted (first line, spec path) spans."""
+    """Per file: sorted (first line, spec path) spans; per instance address: its entity."""
 
     spans: dict[str, list[tuple[int, SpecPath]]] = field(default_factory=dict)
+    kinds: tuple[EntityKind, ...] = KINDS
+
+    def entity_at(self, file: str, address: str) -> SpecPath | None:
+        """The entity of a ``for_each`` instance (``aws_x.this["order-service"]``, with or
+        without ``module.<name>.``) of a resource in ``file``, from the kind registry."""
+        parts = file.split("/")
+        if len(parts) < 3 or parts[0] != "modules" or not address.endswith("]"):
+            return None
+        return entity_of(parts[1], address, self.kinds)
+
+    def locate(self, file: str, line: int, address: str = "") -> SpecPath | None:
+        """The spec path of an instance address, else of the line."""
+        return self.entity_at(file, address) or self.path_at(file, line)
 
     def path_at(self, file: str, line: int) -> SpecPath | None:
         spans = self.spans.get(file)
@@ -77,7 +101,7 @@ def _tfvars_spans(text: str, kinds: tuple[EntityKind, ...]) -> list[tuple[int, S
 
 
 def build_provenance(files: Mapping[str, str], kinds: tuple[EntityKind, ...] = KINDS) -> Provenance:
-    prov = Provenance()
+    prov = Provenance(kinds=kinds)
     for file, text in sorted(files.items()):
         if file.endswith(".tfvars"):
             prov.spans[file] = _tfvars_spans(text, kinds)

@@ -16,7 +16,14 @@ import jinja2
 from tfgen.errors import InternalError
 from tfgen.render.context import shared_context, tfvars_values
 from tfgen.render.environment import RawValueError, jinja_environment
-from tfgen.render.kinds import KINDS, EntityKind, module_present, tier_values
+from tfgen.render.kinds import (
+    KINDS,
+    EntityKind,
+    module_present,
+    moves,
+    placements,
+    tier_values,
+)
 from tfgen.render.templates import template_dir
 from tfgen.spec.model import Environment, Platform
 
@@ -65,6 +72,35 @@ def _wanted(template: str, platform: Platform, kinds: tuple[EntityKind, ...]) ->
     return parts[0] != "modules" or module_present(platform, parts[1], kinds)
 
 
+ENTITIES_TEMPLATE = "_shared/entities.tf.j2"
+MOVED_TEMPLATE = "_shared/moved.tf.j2"
+
+
+def _entity_files(
+    platform: Platform, shared: dict[str, Any], kinds: tuple[EntityKind, ...]
+) -> dict[str, str]:
+    """Per module of a kind: the locals map of its entities (``<local>.tf``) and the
+    ``moved`` blocks from the explicit addresses of earlier tfgen versions (``moved.tf``)."""
+    files: dict[str, str] = {}
+    for kind, placement in placements(kinds):
+        if not module_present(platform, placement.module, kinds):
+            continue
+        maps = {
+            emap.local: {
+                name: emap.structure(name, entity)
+                for name, entity in kind.placed(platform, placement, emap).items()
+            }
+            for emap in placement.maps
+        }
+        context = {**shared, "section": kind.section, "maps": maps}
+        folder = f"modules/{placement.module}"
+        files[f"{folder}/{placement.local}.tf"] = _render(ENTITIES_TEMPLATE, context)
+        found = moves(platform, placement.module, kinds)
+        if found:
+            files[f"{folder}/moved.tf"] = _render(MOVED_TEMPLATE, {**shared, "moves": found})
+    return files
+
+
 def render_tree(
     platform: Platform,
     environments: list[Environment],
@@ -95,4 +131,5 @@ def render_tree(
                 tree.files[f"environments/{env.name}.{kind}"] = _render(template, context)
         else:
             tree.files[out] = _render(template, shared)
-    return tree
+    tree.files.update(_entity_files(platform, shared, kinds))
+    return RenderedTree(dict(sorted(tree.files.items())))
