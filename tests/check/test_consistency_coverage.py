@@ -73,3 +73,13 @@ def test_a_block_that_is_not_for_each_over_its_map(
             "local.routed_services: services entities get no aws_vpc_security_group_egress_rule",
         )
     ]
+
+
+def test_moved_from_names_an_address_that_no_longer_exists() -> None:
+    files = {
+        "main.tf": 'resource "aws_sqs_queue" "this" {\n  for_each = toset(["a"])\n}\n\n'
+        'moved {\n  from = aws_sqs_queue.a\n  to   = aws_sqs_queue.this["a"]\n}\n\n'
+        'moved {\n  from = aws_sqs_queue.b\n  to   = aws_sqs_queue.other["b"]\n}\n'
+    }
+    found = [(f.code, f.message) for f in check_consistency(None, files)]
+    assert found == [("CON005", "aws_sqs_queue.other is not declared in this module")]
