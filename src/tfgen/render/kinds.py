@@ -5,23 +5,24 @@ entry says everything the other stages need to know about it, so that adding a k
 its model, its templates, one entry in :data:`KINDS` and tests:
 
 * ``section`` and ``model``: where the entities are in the spec, and their pydantic type;
-* ``placements``: the modules that build resources for the entities.  Each module gets a
-  ``locals`` map rendered from the spec (``local.<local>``, one entry per entity, keyed by
-  entity name, in ``<local>.tf``) and has one resource block per resource, ``for_each``
-  over that map (or a filtered copy of it), so a reviewer reads
-  ``aws_ecs_service.this["order-service"]``;
-* the ``presence`` rule: which entities a module builds (``when``) and which resources
-  each entity gets (``Resource.when``); a module built only for a kind is rendered only
-  when it has entities;
-* the expected resource types (the consistency layer checks them), the explicit
-  addresses used before ``for_each`` (``Resource.legacy``, rendered into ``moved``
-  blocks) and provenance: every address ``<type>.<name>["<entity>"]`` maps back to
-  ``<section>.<entity>``;
+* ``placements``: the modules that build resources for the entities.  Each gets its
+  entity maps rendered from the spec (``local.<name>``, one literal entry per entity,
+  keyed by entity name, each marked ``# spec: <section>.<entity>``, all in
+  ``<first map>.tf``) and has one block per resource, ``for_each = local.<name>``, so a
+  reviewer reads ``aws_ecs_service.this["order-service"]``;
+* the presence rule: which entities a module builds (its first map's ``when``), which of
+  those get a resource (the ``when`` of the map the resource iterates); a module that
+  only a kind uses is rendered only when it has entities;
+* the expected resources (the consistency layer checks the maps and the blocks), the
+  explicit names used before ``for_each`` (``Resource.legacy``, rendered into ``moved``
+  blocks) and provenance: every instance address ``<type>.<name>["<entity>"]`` maps
+  back to ``<section>.<entity>``;
 * ``tier_fields``: the values that differ per workspace, rendered into the tfvars map
   ``<section> = { "<entity>" = { field = value } }`` and mapped back to their spec path.
 
-Modules that are not built for a kind (the network, the load balancer) are listed in
-:data:`MODULES` with the spec section their lines map to and when they are rendered.
+:data:`MODULES` lists the modules the templates always have, with the spec section their
+unmarked lines map to and when they are rendered.  A module that only a new kind uses
+needs no entry there: its section is the kind's.
 """
 
 from __future__ import annotations
