@@ -50,10 +50,6 @@ class Provenance:
             return None
         return entity_of(parts[1], address, self.kinds)
 
-    def locate(self, file: str, line: int, address: str = "") -> SpecPath | None:
-        """The spec path of an instance address, else of the line."""
-        return self.entity_at(file, address) or self.path_at(file, line)
-
     def path_at(self, file: str, line: int) -> SpecPath | None:
         spans = self.spans.get(file)
         if not spans:

@@ -131,5 +131,9 @@ def render_tree(
                 tree.files[f"environments/{env.name}.{kind}"] = _render(template, context)
         else:
             tree.files[out] = _render(template, shared)
-    tree.files.update(_entity_files(platform, shared, kinds))
+    entity_files = _entity_files(platform, shared, kinds)
+    clash = sorted(set(entity_files) & set(tree.files))
+    if clash:
+        raise InternalError("TFG402", f"an entity map would overwrite the template of {clash[0]}")
+    tree.files.update(entity_files)
     return RenderedTree(dict(sorted(tree.files.items())))
