@@ -32,19 +32,66 @@ def _line(files: dict[str, str], path: str, needle: str) -> int:
     return next(i for i, text in enumerate(files[path].splitlines(), 1) if needle in text)
 
 
-def test_entity_resources_map_to_the_entity(
+def test_entity_instances_map_to_the_entity(
     loaded: tuple[LoadedProject, dict[str, str]], repo: Path
 ) -> None:
     project, files = loaded
     mapper = _mapper(project, files)
-    line = _line(files, "modules/ecs/main.tf", 'resource "aws_ecs_service" "order_service"')
-    assert mapper.locate("modules/ecs/main.tf", line) == SpecLocation(
+    order = SpecLocation(
         "specs/services.yaml", line_of(repo / "specs/services.yaml", "order-service:"), 3
     )
-    line = _line(files, "modules/security/main.tf", '"aws_secretsmanager_secret" "stripe_api_key"')
-    assert mapper.locate("modules/security/main.tf", line) == SpecLocation(
+    line = _line(files, "modules/ecs/main.tf", 'resource "aws_ecs_service" "this"')
+    # checkov's form (module prefix) and terraform's (relative to the module)
+    for address in (
+        'module.ecs.aws_ecs_service.this["order-service"]',
+        'aws_ecs_service.this["order-service"]',
+        'module.ecs.aws_appautoscaling_policy.memory["order-service"]',
+        'module.ecs.aws_iam_policy_document.secrets["order-service"]',
+    ):
+        assert mapper.locate("modules/ecs/main.tf", line, address) == order, address
+    line = _line(files, "modules/security/main.tf", '"aws_secretsmanager_secret" "this"')
+    assert mapper.locate(
+        "modules/security/main.tf", line, 'aws_secretsmanager_secret.this["stripe-api-key"]'
+    ) == SpecLocation(
         "specs/secrets.yaml", line_of(repo / "specs/secrets.yaml", "stripe-api-key:"), 3
     )
+    # the block itself serves every service: its section
+    assert mapper.locate("modules/ecs/main.tf", line, "aws_ecs_service.this") == SpecLocation(
+        "specs/services.yaml", line_of(repo / "specs/services.yaml", "services:"), 1
+    )
+
+
+def test_entity_map_entries_map_to_the_entity(
+    loaded: tuple[LoadedProject, dict[str, str]], repo: Path
+) -> None:
+    project, files = loaded
+    mapper = _mapper(project, files)
+    for path in ("modules/ecs/services.tf", "modules/ingress/routes.tf", "modules/ecs/moved.tf"):
+        start = _line(files, path, "payment-service")
+        port = next(
+            i
+            for i, text in enumerate(files[path].splitlines(), 1)
+            if i > start and ("port" in text or "to " in text)
+        )
+        assert mapper.locate(path, port) == SpecLocation(
+            "specs/services.yaml", line_of(repo / "specs/services.yaml", "payment-service:"), 3
+        ), path
+
+
+def test_unknown_instance_addresses_fall_back_to_the_line(
+    loaded: tuple[LoadedProject, dict[str, str]], repo: Path
+) -> None:
+    project, files = loaded
+    mapper = _mapper(project, files)
+    section = SpecLocation(
+        "specs/services.yaml", line_of(repo / "specs/services.yaml", "services:"), 1
+    )
+    for address in (
+        'aws_ecs_cluster.this["x"]',  # not an entity kind's resource
+        'module.ecs.aws_ecs_service.other["order-service"]',
+        'module.ecs.aws_ecs_service.this["no-such-service"]',  # not in the spec
+    ):
+        assert mapper.locate("modules/ecs/main.tf", 20, address) == section
 
 
 def test_module_level_resources_map_to_their_section(
@@ -83,13 +130,14 @@ def test_tfvars_values_map_to_the_environment_file_or_the_spec(
     )
 
 
-def test_rules_finding_on_generated_code_points_at_the_service(
+def test_rules_finding_on_a_for_each_block_points_at_the_section(
     loaded: tuple[LoadedProject, dict[str, str]], repo: Path, tmp_path: Path
 ) -> None:
+    """A finding on a block every service shares points at the services section."""
     project, files = loaded
     broken = dict(files)
     ecs = broken["modules/ecs/main.tf"]
-    memory = ecs.index('"aws_appautoscaling_policy" "order_service_memory"')
+    memory = ecs.index('"aws_appautoscaling_policy" "memory"')
     head, tail = ecs[:memory], ecs[memory:]
     broken["modules/ecs/main.tf"] = head + tail.replace(
         "ECSServiceAverageMemoryUtilization", "ECSServiceAverageCPUUtilization", 1
@@ -107,7 +155,7 @@ def test_rules_finding_on_generated_code_points_at_the_service(
     assert finding.location is not None
     assert finding.location.file == "generated/modules/ecs/main.tf"
     assert finding.spec_location == SpecLocation(
-        "specs/services.yaml", line_of(repo / "specs/services.yaml", "order-service:"), 3
+        "specs/services.yaml", line_of(repo / "specs/services.yaml", "services:"), 1
     )
 
 
@@ -173,13 +221,41 @@ def test_checkov_finding_points_at_the_spec(
     assert len(result.skipped) > 5
 
 
-def test_schema_finding_on_generated_code_points_at_the_service(
+@pytest.mark.e2e
+def test_checkov_findings_on_for_each_instances_point_at_their_entity(
+    loaded: tuple[LoadedProject, dict[str, str]], repo: Path
+) -> None:
+    """Without its skip, CKV_AWS_378 fails once per target group instance, each at its service."""
+    project, files = loaded
+    skips = {k: v for k, v in project.platform.checks.skip.items() if k != "CKV_AWS_378"}
+    platform = project.platform.model_copy(
+        update={"checks": project.platform.checks.model_copy(update={"skip": skips})}
+    )
+    result = validate_rendered(
+        files, platform, project.source, project.environments, repo / "generated",
+        Options(["checkov"]),
+    )  # fmt: skip
+    found = {
+        f.location.address: f.spec_location
+        for f in result.report.findings
+        if f.code == "CKV_AWS_378" and f.location is not None
+    }
+    routed = sorted(n for n, s in project.platform.services.items() if s.routes is not None)
+    assert found == {
+        f'module.ingress.aws_lb_target_group.this["{name}"]': SpecLocation(
+            "specs/services.yaml", line_of(repo / "specs/services.yaml", f"{name}:"), 3
+        )
+        for name in routed
+    }
+
+
+def test_schema_finding_on_a_for_each_block_points_at_the_section(
     loaded: tuple[LoadedProject, dict[str, str]], repo: Path
 ) -> None:
     project, files = loaded
     broken = dict(files)
     ecs = broken["modules/ecs/main.tf"]
-    start = ecs.index('resource "aws_ecs_service" "payment_service"')
+    start = ecs.index('resource "aws_ecs_service" "this"')
     broken["modules/ecs/main.tf"] = ecs[:start] + ecs[start:].replace(
         "deployment_maximum_percent ", "deployment_maximum_percnt ", 1
     )
@@ -197,7 +273,7 @@ def test_schema_finding_on_generated_code_points_at_the_service(
         "did you mean 'deployment_maximum_percent'?",
     )
     assert finding.location is not None
-    assert finding.location.address == "aws_ecs_service.payment_service"
+    assert finding.location.address == "aws_ecs_service.this"
     assert finding.spec_location == SpecLocation(
-        "specs/services.yaml", line_of(repo / "specs/services.yaml", "payment-service:"), 3
+        "specs/services.yaml", line_of(repo / "specs/services.yaml", "services:"), 1
     )

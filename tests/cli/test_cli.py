@@ -34,7 +34,7 @@ def test_render_all_into_a_folder(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     code, stdout, _ = _run("-C", str(project), "render", "--all", "--out", str(out))
     assert code == 0
-    assert "rendered 36 files" in stdout
+    assert "rendered 44 files" in stdout
     assert _snapshot(out) == _snapshot(project / "generated")
 
 
@@ -63,8 +63,8 @@ def test_check_reports_stale_files_and_writes_nothing(project: Path, edit: Edit)
     before = _snapshot(project / "generated")
     code, _, stderr = _run("-C", str(project), "render", "--all", "--check")
     assert code == 1
-    assert "changed: modules/ecs/main.tf" in stderr
-    assert "changed: modules/ingress/main.tf" in stderr
+    assert "changed: modules/ecs/services.tf" in stderr
+    assert "changed: modules/ingress/routes.tf" in stderr
     assert _snapshot(project / "generated") == before
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import hcl2
 import pytest
+from tools.bench import synthetic_project
 
 from tfgen.pipeline import load_project, render_project
 from tfgen.render.manifest import MANIFEST, of_files
@@ -77,35 +78,67 @@ def test_provider_constraint_admits_5_and_6(rendered: dict[str, str]) -> None:
     assert aws["source"] == '"hashicorp/aws"'
 
 
-def _resources(text: str) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
+def _resources(text: str) -> dict[str, dict[str, dict[str, object]]]:
+    """resource type -> name -> body (quotes stripped from type and name)."""
+    out: dict[str, dict[str, dict[str, object]]] = {}
     for block in hcl2.loads(text).get("resource", []):
         for rtype, named in block.items():
-            out.setdefault(rtype.strip('"'), set()).update(n.strip('"') for n in named)
+            for name, body in named.items():
+                out.setdefault(rtype.strip('"'), {})[name.strip('"')] = body
     return out
 
 
-def test_one_explicit_block_per_service(rendered: dict[str, str]) -> None:
+def _entity_map(rendered: dict[str, str], path: str, local: str) -> dict[str, dict[str, object]]:
+    """An entity map of a module's locals, keyed by entity name (quotes stripped)."""
+    maps = hcl2.loads(rendered[path])["locals"][0]
+    return {key.strip('"'): value for key, value in maps[local].items()}
+
+
+SERVICES = {
+    "order-service",
+    "user-service",
+    "catalog-service",
+    "payment-service",
+    "search-service",
+    "notifications-service",
+}
+ROUTED = SERVICES - {"notifications-service"}
+
+
+def test_one_block_per_resource_for_each_over_the_entity_map(rendered: dict[str, str]) -> None:
+    assert set(_entity_map(rendered, "modules/ecs/services.tf", "services")) == SERVICES
+    assert set(_entity_map(rendered, "modules/ecs/services.tf", "routed_services")) == ROUTED
+    assert set(_entity_map(rendered, "modules/ecr/repositories.tf", "repositories")) == SERVICES
+    assert set(_entity_map(rendered, "modules/ingress/routes.tf", "routes")) == ROUTED
     ecs = _resources(rendered["modules/ecs/main.tf"])
-    services = {
-        "order_service",
-        "user_service",
-        "catalog_service",
-        "payment_service",
-        "search_service",
-        "notifications_service",
-    }
-    assert ecs["aws_ecs_service"] == services
-    assert ecs["aws_ecs_task_definition"] == services
-    assert ecs["aws_appautoscaling_target"] == services
+    for rtype in ("aws_ecs_service", "aws_ecs_task_definition", "aws_appautoscaling_target"):
+        assert set(ecs[rtype]) == {"this"}
+        assert ecs[rtype]["this"]["for_each"] == "${local.services}"
     # exactly one CPU and one memory policy per service: no conflicting scale-down policy
-    assert ecs["aws_appautoscaling_policy"] == {
-        f"{s}_{m}" for s in services for m in ("cpu", "memory")
-    }
+    assert set(ecs["aws_appautoscaling_policy"]) == {"cpu", "memory"}
     ingress = _resources(rendered["modules/ingress/main.tf"])
-    routed = services - {"notifications_service"}
-    assert ingress["aws_lb_target_group"] == routed
-    assert ingress["aws_lb_listener_rule"] == routed
+    for rtype in ("aws_lb_target_group", "aws_lb_listener_rule"):
+        assert set(ingress[rtype]) == {"this"}
+        assert ingress[rtype]["this"]["for_each"] == "${local.routes}"
+
+
+def test_module_text_does_not_grow_per_service(tmp_path: Path) -> None:
+    """Only the entity maps (and the moved blocks of the state migration) grow."""
+    sizes = []
+    for count in (2, 20):
+        root = synthetic_project(tmp_path / str(count), count)
+        files = render_project(load_project(root))
+        grown = {p for p in files if p.startswith("modules/") and p.endswith(".tf")}
+        sizes.append({p: files[p] for p in grown})
+    small, large = sizes
+    assert set(small) == set(large)
+    per_entity = {"modules/ecs/services.tf", "modules/ecr/repositories.tf",
+                  "modules/ingress/routes.tf", "modules/security/secrets.tf"}  # fmt: skip
+    moved = {p for p in small if p.endswith("/moved.tf")}
+    assert moved and per_entity <= set(small)
+    for path in sorted(set(small) - per_entity - moved):
+        assert small[path] == large[path], f"{path} grows with the number of services"
+    assert len(large["modules/ecs/services.tf"]) > 5 * len(small["modules/ecs/services.tf"])
 
 
 def test_listener_uses_tls13_policy_and_redirects_http(rendered: dict[str, str]) -> None:
@@ -117,25 +150,26 @@ def test_listener_uses_tls13_policy_and_redirects_http(rendered: dict[str, str])
 
 def test_ecr_is_immutable_and_scanned(rendered: dict[str, str]) -> None:
     text = rendered["modules/ecr/main.tf"]
-    assert text.count('image_tag_mutability = "IMMUTABLE"') == 6
-    assert text.count("scan_on_push = true") == 6
+    repository = _resources(text)["aws_ecr_repository"]["this"]
+    assert repository["for_each"] == "${local.repositories}"
+    assert text.count('image_tag_mutability = "IMMUTABLE"') == 1
+    assert text.count("scan_on_push = true") == 1
     assert 'MUTABLE"' not in text.replace('"IMMUTABLE"', "")
 
 
 def test_task_security_groups_open_only_the_service_port(rendered: dict[str, str]) -> None:
-    text = rendered["modules/ecs/main.tf"]
-    parsed = hcl2.loads(text)
-    rules = [b for b in parsed["resource"] if '"aws_vpc_security_group_ingress_rule"' in b]
-    ports = {}
-    for block in rules:
-        for name, body in block['"aws_vpc_security_group_ingress_rule"'].items():
-            ports[name.strip('"')] = (body["from_port"], body["to_port"])
-    assert ports == {
-        "order_service_from_alb": (8080, 8080),
-        "user_service_from_alb": (8081, 8081),
-        "catalog_service_from_alb": (8082, 8082),
-        "payment_service_from_alb": (3001, 3001),
-        "search_service_from_alb": (8000, 8000),
+    rules = _resources(rendered["modules/ecs/main.tf"])["aws_vpc_security_group_ingress_rule"]
+    assert set(rules) == {"from_alb"}
+    rule = rules["from_alb"]
+    assert rule["for_each"] == "${local.routed_services}"
+    assert (rule["from_port"], rule["to_port"]) == ("${each.value.port}", "${each.value.port}")
+    routed = _entity_map(rendered, "modules/ecs/services.tf", "routed_services")
+    assert {name: entry["port"] for name, entry in routed.items()} == {
+        "order-service": 8080,
+        "user-service": 8081,
+        "catalog-service": 8082,
+        "payment-service": 3001,
+        "search-service": 8000,
     }
 
 
@@ -209,17 +243,17 @@ def test_new_regions_deliver_alb_logs_through_the_service_principal(project: Pat
 # --- generated names: the templates print what the name-length rule checks ----------------
 
 SERVICE_NAME_ADDRESSES = {
-    # names key -> (module, resource type, resource name suffix, attribute)
-    "service": ("ecs", "aws_ecs_service", "", "name"),
-    "family": ("ecs", "aws_ecs_task_definition", "", "family"),
-    "log_group": ("ecs", "aws_cloudwatch_log_group", "", "name"),
-    "execution_role": ("ecs", "aws_iam_role", "_execution", "name"),
-    "task_role": ("ecs", "aws_iam_role", "_task", "name"),
-    "security_group": ("ecs", "aws_security_group", "", "name"),
-    "cpu_policy": ("ecs", "aws_appautoscaling_policy", "_cpu", "name"),
-    "memory_policy": ("ecs", "aws_appautoscaling_policy", "_memory", "name"),
-    "repository": ("ecr", "aws_ecr_repository", "", "name"),
-    "target_group": ("ingress", "aws_lb_target_group", "", "name"),
+    # names key -> (module, resource type, resource name, attribute)
+    "service": ("ecs", "aws_ecs_service", "this", "name"),
+    "family": ("ecs", "aws_ecs_task_definition", "this", "family"),
+    "log_group": ("ecs", "aws_cloudwatch_log_group", "this", "name"),
+    "execution_role": ("ecs", "aws_iam_role", "execution", "name"),
+    "task_role": ("ecs", "aws_iam_role", "task", "name"),
+    "security_group": ("ecs", "aws_security_group", "this", "name"),
+    "cpu_policy": ("ecs", "aws_appautoscaling_policy", "cpu", "name"),
+    "memory_policy": ("ecs", "aws_appautoscaling_policy", "memory", "name"),
+    "repository": ("ecr", "aws_ecr_repository", "this", "name"),
+    "target_group": ("ingress", "aws_lb_target_group", "this", "name"),
 }
 PLATFORM_NAME_ADDRESSES = {
     "cluster": ("ecs", "aws_ecs_cluster", "this", "name"),
@@ -256,27 +290,32 @@ def test_every_generated_name_comes_from_the_names_helper(
     assert set(names) == set(PLATFORM_NAME_ADDRESSES)
     for key, (module, rtype, rname, attr) in PLATFORM_NAME_ADDRESSES.items():
         assert _attribute(rendered, module, rtype, rname, attr) == _as_hcl(names[key]), key
+    # per-entity names are expressions over the for_each instance: the entity's name as
+    # each.key, its short name as each.value.short_name (from the routes map)
+    routes = _entity_map(rendered, "modules/ingress/routes.tf", "routes")
     for service, svc in platform.services.items():
         generated = service_names(service, svc)
         assert set(generated) <= set(SERVICE_NAME_ADDRESSES)
-        ident = service.replace("-", "_")
+        short = str(routes.get(service, {}).get("short_name", "")).strip('"')
         for key, gen in generated.items():
-            module, rtype, suffix, attr = SERVICE_NAME_ADDRESSES[key]
-            assert _attribute(rendered, module, rtype, ident + suffix, attr) == _as_hcl(gen)
+            module, rtype, rname, attr = SERVICE_NAME_ADDRESSES[key]
+            template = _attribute(rendered, module, rtype, rname, attr)
+            got = template.replace("${each.key}", service)
+            assert got.replace("${each.value.short_name}", short) == _as_hcl(gen), key
     for secret in platform.secrets:
-        ident = secret.replace("-", "_")
-        got = _attribute(rendered, "security", "aws_secretsmanager_secret", ident, "name")
-        assert got == _as_hcl(secret_name(secret))
+        template = _attribute(rendered, "security", "aws_secretsmanager_secret", "this", "name")
+        assert template.replace("${each.key}", secret) == _as_hcl(secret_name(secret))
 
 
 # --- container health check and ECS deployments -------------------------------------------
 
 
 def test_container_health_check_uses_the_exec_form(rendered: dict[str, str]) -> None:
-    text = rendered["modules/ecs/main.tf"]
-    assert "CMD-SHELL" not in text
-    assert 'command     = ["CMD", "curl", "-fsS", "http://localhost:8080/health"]' in text
-    assert text.count('command     = ["CMD", "curl", "-fsS", "http://localhost:') == 6
+    text = rendered["modules/ecs/services.tf"]
+    assert "CMD-SHELL" not in text + rendered["modules/ecs/main.tf"]
+    assert 'command      = ["CMD", "curl", "-fsS", "http://localhost:8080/health"]' in text
+    assert text.count('command      = ["CMD", "curl", "-fsS", "http://localhost:') == 6
+    assert "command     = each.value.health_check.command" in rendered["modules/ecs/main.tf"]
 
 
 def test_health_check_command_replaces_curl(project: Path) -> None:
@@ -287,19 +326,17 @@ def test_health_check_command_replaces_curl(project: Path) -> None:
             'health_check: {path: /health, command: ["CMD", "/app/healthcheck", "--port=8080"]}',
         )
     )
-    text = render_project(load_project(project))["modules/ecs/main.tf"]
-    assert 'command     = ["CMD", "/app/healthcheck", "--port=8080"]' in text
+    text = render_project(load_project(project))["modules/ecs/services.tf"]
+    assert 'command      = ["CMD", "/app/healthcheck", "--port=8080"]' in text
     assert "http://localhost:8080/health" not in text
     assert text.count('["CMD", "curl"') == 5
 
 
 def test_every_ecs_service_forces_new_deployments(rendered: dict[str, str]) -> None:
-    parsed = hcl2.loads(rendered["modules/ecs/main.tf"])
-    services = [
-        body for block in parsed["resource"] for body in block.get('"aws_ecs_service"', {}).values()
-    ]
-    assert len(services) == 6
-    assert all(body["force_new_deployment"] is True for body in services)
+    services = _resources(rendered["modules/ecs/main.tf"])["aws_ecs_service"]
+    assert list(services) == ["this"]
+    assert services["this"]["for_each"] == "${local.services}"
+    assert services["this"]["force_new_deployment"] is True
 
 
 def test_api_hostname_variable_accepts_the_zone_apex(rendered: dict[str, str]) -> None:

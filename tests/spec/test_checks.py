@@ -90,8 +90,12 @@ def test_bookstore_skips_are_scoped(repo: Path) -> None:
     for code in ("CKV_AWS_18", "CKV_AWS_144", "CKV_AWS_145", "CKV2_AWS_62"):
         assert checks.reason_for(code, bucket) is not None
         assert checks.reason_for(code, "module.data.aws_s3_bucket.exports") is None
-    assert checks.reason_for("CKV_AWS_378", "module.ingress.aws_lb_target_group.order_service")
-    assert checks.reason_for("CKV2_AWS_57", "module.security.aws_secretsmanager_secret.redis_auth")
+    group = 'module.ingress.aws_lb_target_group.this["order-service"]'
+    assert checks.reason_for("CKV_AWS_378", group)
+    secret = 'module.security.aws_secretsmanager_secret.this["redis-auth"]'
+    assert checks.reason_for("CKV2_AWS_57", secret)
+    assert checks.reason_for("CKV2_AWS_5", 'module.ecs.aws_security_group.this["user-service"]')
+    assert checks.reason_for("CKV2_AWS_5", "module.ingress.aws_security_group.alb") is None
     assert checks.reason_for("CKV_AWS_111", "module.security.aws_iam_policy_document.kms")
     assert checks.reason_for("CKV_AWS_111", "module.ecs.aws_iam_policy_document.tasks") is None
 

@@ -30,9 +30,11 @@ locals {
   })
 }
 
-# spec: services.catalog-service
-resource "aws_ecr_repository" "catalog_service" {
-  name                 = "${var.name}/catalog-service"
+# One repository per service (local.repositories, in repositories.tf).
+resource "aws_ecr_repository" "this" {
+  for_each = local.repositories
+
+  name                 = "${var.name}/${each.key}"
   image_tag_mutability = "IMMUTABLE"
 
   image_scanning_configuration {
@@ -45,107 +47,9 @@ resource "aws_ecr_repository" "catalog_service" {
   }
 }
 
-resource "aws_ecr_lifecycle_policy" "catalog_service" {
-  repository = aws_ecr_repository.catalog_service.name
-  policy     = local.lifecycle_policy
-}
+resource "aws_ecr_lifecycle_policy" "this" {
+  for_each = local.repositories
 
-# spec: services.notifications-service
-resource "aws_ecr_repository" "notifications_service" {
-  name                 = "${var.name}/notifications-service"
-  image_tag_mutability = "IMMUTABLE"
-
-  image_scanning_configuration {
-    scan_on_push = true
-  }
-
-  encryption_configuration {
-    encryption_type = "KMS"
-    kms_key         = var.kms_key_arn
-  }
-}
-
-resource "aws_ecr_lifecycle_policy" "notifications_service" {
-  repository = aws_ecr_repository.notifications_service.name
-  policy     = local.lifecycle_policy
-}
-
-# spec: services.order-service
-resource "aws_ecr_repository" "order_service" {
-  name                 = "${var.name}/order-service"
-  image_tag_mutability = "IMMUTABLE"
-
-  image_scanning_configuration {
-    scan_on_push = true
-  }
-
-  encryption_configuration {
-    encryption_type = "KMS"
-    kms_key         = var.kms_key_arn
-  }
-}
-
-resource "aws_ecr_lifecycle_policy" "order_service" {
-  repository = aws_ecr_repository.order_service.name
-  policy     = local.lifecycle_policy
-}
-
-# spec: services.payment-service
-resource "aws_ecr_repository" "payment_service" {
-  name                 = "${var.name}/payment-service"
-  image_tag_mutability = "IMMUTABLE"
-
-  image_scanning_configuration {
-    scan_on_push = true
-  }
-
-  encryption_configuration {
-    encryption_type = "KMS"
-    kms_key         = var.kms_key_arn
-  }
-}
-
-resource "aws_ecr_lifecycle_policy" "payment_service" {
-  repository = aws_ecr_repository.payment_service.name
-  policy     = local.lifecycle_policy
-}
-
-# spec: services.search-service
-resource "aws_ecr_repository" "search_service" {
-  name                 = "${var.name}/search-service"
-  image_tag_mutability = "IMMUTABLE"
-
-  image_scanning_configuration {
-    scan_on_push = true
-  }
-
-  encryption_configuration {
-    encryption_type = "KMS"
-    kms_key         = var.kms_key_arn
-  }
-}
-
-resource "aws_ecr_lifecycle_policy" "search_service" {
-  repository = aws_ecr_repository.search_service.name
-  policy     = local.lifecycle_policy
-}
-
-# spec: services.user-service
-resource "aws_ecr_repository" "user_service" {
-  name                 = "${var.name}/user-service"
-  image_tag_mutability = "IMMUTABLE"
-
-  image_scanning_configuration {
-    scan_on_push = true
-  }
-
-  encryption_configuration {
-    encryption_type = "KMS"
-    kms_key         = var.kms_key_arn
-  }
-}
-
-resource "aws_ecr_lifecycle_policy" "user_service" {
-  repository = aws_ecr_repository.user_service.name
+  repository = aws_ecr_repository.this[each.key].name
   policy     = local.lifecycle_policy
 }

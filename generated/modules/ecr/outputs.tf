@@ -2,12 +2,5 @@
 
 output "repository_urls" {
   description = "Repository URL per service."
-  value = {
-    "catalog-service"       = aws_ecr_repository.catalog_service.repository_url
-    "notifications-service" = aws_ecr_repository.notifications_service.repository_url
-    "order-service"         = aws_ecr_repository.order_service.repository_url
-    "payment-service"       = aws_ecr_repository.payment_service.repository_url
-    "search-service"        = aws_ecr_repository.search_service.repository_url
-    "user-service"          = aws_ecr_repository.user_service.repository_url
-  }
+  value       = { for name, repository in aws_ecr_repository.this : name => repository.repository_url }
 }

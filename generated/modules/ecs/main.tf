@@ -41,31 +41,42 @@ data "aws_iam_policy_document" "ecs_tasks_assume" {
 }
 
 # ---------------------------------------------------------------------------
-# spec: services.catalog-service (java, port 8082)
+# One block per resource, for_each over local.services (services.tf): one entry per
+# spec service (routed_services, services_with_secrets: those that have routes, secrets). Tier values (sizes, counts, image tags) come from var.services.
 # ---------------------------------------------------------------------------
 
-resource "aws_cloudwatch_log_group" "catalog_service" {
-  name              = "/aws/ecs/${var.name}/catalog-service"
+resource "aws_cloudwatch_log_group" "this" {
+  for_each = local.services
+
+  name              = "/aws/ecs/${var.name}/${each.key}"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.kms_key_arn
 }
 
-resource "aws_iam_role" "catalog_service_execution" {
-  name               = "${var.name}-catalog-service-execution"
+resource "aws_iam_role" "execution" {
+  for_each = local.services
+
+  name               = "${var.name}-${each.key}-execution"
   description        = "ECS agent: pull the image, write logs, read the service's secrets"
   assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
 }
 
-resource "aws_iam_role_policy_attachment" "catalog_service_execution" {
-  role       = aws_iam_role.catalog_service_execution.name
+resource "aws_iam_role_policy_attachment" "execution" {
+  for_each = local.services
+
+  role       = aws_iam_role.execution[each.key].name
   policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 }
 
-data "aws_iam_policy_document" "catalog_service_secrets" {
+# Services with secrets: their execution role reads exactly those secrets. (checkov checks
+# a data source once, not per instance: the statements are the same for every service.)
+data "aws_iam_policy_document" "secrets" {
+  for_each = local.services_with_secrets
+
   statement {
     sid       = "ReadServiceSecrets"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = [var.secret_arns["db-credentials"], var.secret_arns["redis-auth"]]
+    resources = [for secret in each.value.secrets : var.secret_arns[secret]]
   }
 
   statement {
@@ -75,48 +86,61 @@ data "aws_iam_policy_document" "catalog_service_secrets" {
   }
 }
 
-resource "aws_iam_role_policy" "catalog_service_secrets" {
+resource "aws_iam_role_policy" "secrets" {
+  for_each = local.services_with_secrets
+
   name   = "read-secrets"
-  role   = aws_iam_role.catalog_service_execution.id
-  policy = data.aws_iam_policy_document.catalog_service_secrets.json
+  role   = aws_iam_role.execution[each.key].id
+  policy = data.aws_iam_policy_document.secrets[each.key].json
 }
 
-resource "aws_iam_role" "catalog_service_task" {
-  name               = "${var.name}-catalog-service-task"
-  description        = "Application permissions of catalog-service"
+resource "aws_iam_role" "task" {
+  for_each = local.services
+
+  name               = "${var.name}-${each.key}-task"
+  description        = "Application permissions of ${each.key}"
   assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
 }
 
-resource "aws_security_group" "catalog_service" {
-  name        = "${var.name}-catalog-service"
-  description = "Tasks of catalog-service"
+resource "aws_security_group" "this" {
+  for_each = local.services
+
+  name        = "${var.name}-${each.key}"
+  description = "Tasks of ${each.key}"
   vpc_id      = var.vpc_id
 
   tags = {
-    Name = "${var.name}-catalog-service"
+    Name = "${var.name}-${each.key}"
   }
 }
 
-resource "aws_vpc_security_group_ingress_rule" "catalog_service_from_alb" {
-  security_group_id            = aws_security_group.catalog_service.id
+# Routed services: the load balancer reaches the container port, and only that.
+resource "aws_vpc_security_group_ingress_rule" "from_alb" {
+  for_each = local.routed_services
+
+  security_group_id            = aws_security_group.this[each.key].id
   description                  = "Load balancer to the container port"
   referenced_security_group_id = var.alb_security_group_id
   ip_protocol                  = "tcp"
-  from_port                    = 8082
-  to_port                      = 8082
+  from_port                    = each.value.port
+  to_port                      = each.value.port
 }
 
-resource "aws_vpc_security_group_egress_rule" "alb_to_catalog_service" {
+resource "aws_vpc_security_group_egress_rule" "alb_to" {
+  for_each = local.routed_services
+
   security_group_id            = var.alb_security_group_id
-  description                  = "Load balancer to catalog-service"
-  referenced_security_group_id = aws_security_group.catalog_service.id
+  description                  = "Load balancer to ${each.key}"
+  referenced_security_group_id = aws_security_group.this[each.key].id
   ip_protocol                  = "tcp"
-  from_port                    = 8082
-  to_port                      = 8082
+  from_port                    = each.value.port
+  to_port                      = each.value.port
 }
 
-resource "aws_vpc_security_group_egress_rule" "catalog_service_https" {
-  security_group_id = aws_security_group.catalog_service.id
+resource "aws_vpc_security_group_egress_rule" "https" {
+  for_each = local.services
+
+  security_group_id = aws_security_group.this[each.key].id
   description       = "HTTPS to AWS APIs and external services"
   cidr_ipv4         = "0.0.0.0/0"
   ip_protocol       = "tcp"
@@ -124,18 +148,20 @@ resource "aws_vpc_security_group_egress_rule" "catalog_service_https" {
   to_port           = 443
 }
 
-resource "aws_ecs_task_definition" "catalog_service" {
-  family                   = "${var.name}-catalog-service"
+resource "aws_ecs_task_definition" "this" {
+  for_each = local.services
+
+  family                   = "${var.name}-${each.key}"
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
-  cpu                      = tostring(var.services["catalog-service"].cpu)
-  memory                   = tostring(var.services["catalog-service"].memory)
-  execution_role_arn       = aws_iam_role.catalog_service_execution.arn
-  task_role_arn            = aws_iam_role.catalog_service_task.arn
+  cpu                      = tostring(var.services[each.key].cpu)
+  memory                   = tostring(var.services[each.key].memory)
+  execution_role_arn       = aws_iam_role.execution[each.key].arn
+  task_role_arn            = aws_iam_role.task[each.key].arn
 
   runtime_platform {
     operating_system_family = "LINUX"
-    cpu_architecture        = "X86_64"
+    cpu_architecture        = each.value.architecture
   }
 
   volume {
@@ -144,66 +170,70 @@ resource "aws_ecs_task_definition" "catalog_service" {
 
   container_definitions = jsonencode([
     {
-      name                   = "catalog-service"
-      image                  = "${var.repository_urls["catalog-service"]}:${var.services["catalog-service"].image_tag}"
+      name                   = each.key
+      image                  = "${var.repository_urls[each.key]}:${var.services[each.key].image_tag}"
       essential              = true
       readonlyRootFilesystem = true
       portMappings = [
-        { name = "http", containerPort = 8082, protocol = "tcp" }
+        { name = "http", containerPort = each.value.port, protocol = "tcp" }
       ]
       environment = [
-        for key in sort(keys(var.services["catalog-service"].environment)) : { name = key, value = var.services["catalog-service"].environment[key] }
+        for key in sort(keys(var.services[each.key].environment)) : { name = key, value = var.services[each.key].environment[key] }
       ]
       secrets = [
-        { name = "DB_CREDENTIALS", valueFrom = var.secret_arns["db-credentials"] },
-        { name = "REDIS_AUTH_TOKEN", valueFrom = var.secret_arns["redis-auth"] },
+        for name, secret in each.value.secrets : {
+          name      = name
+          valueFrom = secret.key == null ? var.secret_arns[secret.secret] : "${var.secret_arns[secret.secret]}:${secret.key}::"
+        }
       ]
       mountPoints = [
         { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }
       ]
       linuxParameters = { initProcessEnabled = true }
       healthCheck = {
-        command     = ["CMD", "curl", "-fsS", "http://localhost:8082/health"]
-        interval    = 15
-        timeout     = 5
-        retries     = 3
-        startPeriod = 60
+        command     = each.value.health_check.command
+        interval    = each.value.health_check.interval
+        timeout     = each.value.health_check.timeout
+        retries     = each.value.health_check.retries
+        startPeriod = each.value.health_check.start_period
       }
       logConfiguration = {
         logDriver = "awslogs"
         options = {
-          awslogs-group         = aws_cloudwatch_log_group.catalog_service.name
+          awslogs-group         = aws_cloudwatch_log_group.this[each.key].name
           awslogs-region        = var.region
-          awslogs-stream-prefix = "catalog-service"
+          awslogs-stream-prefix = each.key
         }
       }
     }
   ])
 }
 
-resource "aws_ecs_service" "catalog_service" {
-  name                               = "catalog-service"
+resource "aws_ecs_service" "this" {
+  for_each = local.services
+
+  name                               = each.key
   cluster                            = aws_ecs_cluster.this.arn
-  task_definition                    = aws_ecs_task_definition.catalog_service.arn
-  desired_count                      = var.services["catalog-service"].desired_count
+  task_definition                    = aws_ecs_task_definition.this[each.key].arn
+  desired_count                      = var.services[each.key].desired_count
   deployment_minimum_healthy_percent = 100
   deployment_maximum_percent         = 200
   enable_ecs_managed_tags            = true
   propagate_tags                     = "SERVICE"
   force_new_deployment               = true
-  health_check_grace_period_seconds  = 60
+  health_check_grace_period_seconds  = each.value.routed ? each.value.health_check.start_period : null
 
   # The strategy is tiered; force_new_deployment lets the provider change it in place
   # (without it 5.x replaces the service and 6.x refuses the change).
   capacity_provider_strategy {
     capacity_provider = "FARGATE"
-    base              = var.services["catalog-service"].capacity.base
-    weight            = var.services["catalog-service"].capacity.fargate
+    base              = var.services[each.key].capacity.base
+    weight            = var.services[each.key].capacity.fargate
   }
 
   capacity_provider_strategy {
     capacity_provider = "FARGATE_SPOT"
-    weight            = var.services["catalog-service"].capacity.fargate_spot
+    weight            = var.services[each.key].capacity.fargate_spot
   }
 
   deployment_circuit_breaker {
@@ -213,14 +243,19 @@ resource "aws_ecs_service" "catalog_service" {
 
   network_configuration {
     subnets          = var.private_subnet_ids
-    security_groups  = [aws_security_group.catalog_service.id]
+    security_groups  = [aws_security_group.this[each.key].id]
     assign_public_ip = false
   }
 
-  load_balancer {
-    target_group_arn = var.target_group_arns["catalog-service"]
-    container_name   = "catalog-service"
-    container_port   = 8082
+  # Routed services only: the target group of the service's listener rule.
+  dynamic "load_balancer" {
+    for_each = each.value.routed ? [each.value.port] : []
+
+    content {
+      target_group_arn = var.target_group_arns[each.key]
+      container_name   = each.key
+      container_port   = load_balancer.value
+    }
   }
 
   lifecycle {
@@ -228,29 +263,33 @@ resource "aws_ecs_service" "catalog_service" {
     ignore_changes = [desired_count]
   }
 
-  depends_on = [aws_ecs_cluster_capacity_providers.this, aws_iam_role_policy_attachment.catalog_service_execution]
+  depends_on = [aws_ecs_cluster_capacity_providers.this, aws_iam_role_policy_attachment.execution]
 }
 
-resource "aws_appautoscaling_target" "catalog_service" {
+resource "aws_appautoscaling_target" "this" {
+  for_each = local.services
+
   service_namespace  = "ecs"
   scalable_dimension = "ecs:service:DesiredCount"
-  resource_id        = "service/${aws_ecs_cluster.this.name}/${aws_ecs_service.catalog_service.name}"
-  min_capacity       = var.services["catalog-service"].min_capacity
-  max_capacity       = var.services["catalog-service"].max_capacity
+  resource_id        = "service/${aws_ecs_cluster.this.name}/${aws_ecs_service.this[each.key].name}"
+  min_capacity       = var.services[each.key].min_capacity
+  max_capacity       = var.services[each.key].max_capacity
 }
 
 # One target-tracking policy per metric: each scales out and in around its own target.
-resource "aws_appautoscaling_policy" "catalog_service_cpu" {
-  name               = "${var.name}-catalog-service-cpu"
+resource "aws_appautoscaling_policy" "cpu" {
+  for_each = local.services
+
+  name               = "${var.name}-${each.key}-cpu"
   policy_type        = "TargetTrackingScaling"
-  service_namespace  = aws_appautoscaling_target.catalog_service.service_namespace
-  scalable_dimension = aws_appautoscaling_target.catalog_service.scalable_dimension
-  resource_id        = aws_appautoscaling_target.catalog_service.resource_id
+  service_namespace  = aws_appautoscaling_target.this[each.key].service_namespace
+  scalable_dimension = aws_appautoscaling_target.this[each.key].scalable_dimension
+  resource_id        = aws_appautoscaling_target.this[each.key].resource_id
 
   target_tracking_scaling_policy_configuration {
-    target_value       = var.services["catalog-service"].cpu_target
-    scale_in_cooldown  = var.services["catalog-service"].scale_in_cooldown
-    scale_out_cooldown = var.services["catalog-service"].scale_out_cooldown
+    target_value       = var.services[each.key].cpu_target
+    scale_in_cooldown  = var.services[each.key].scale_in_cooldown
+    scale_out_cooldown = var.services[each.key].scale_out_cooldown
 
     predefined_metric_specification {
       predefined_metric_type = "ECSServiceAverageCPUUtilization"
@@ -258,1151 +297,19 @@ resource "aws_appautoscaling_policy" "catalog_service_cpu" {
   }
 }
 
-resource "aws_appautoscaling_policy" "catalog_service_memory" {
-  name               = "${var.name}-catalog-service-memory"
+resource "aws_appautoscaling_policy" "memory" {
+  for_each = local.services
+
+  name               = "${var.name}-${each.key}-memory"
   policy_type        = "TargetTrackingScaling"
-  service_namespace  = aws_appautoscaling_target.catalog_service.service_namespace
-  scalable_dimension = aws_appautoscaling_target.catalog_service.scalable_dimension
-  resource_id        = aws_appautoscaling_target.catalog_service.resource_id
+  service_namespace  = aws_appautoscaling_target.this[each.key].service_namespace
+  scalable_dimension = aws_appautoscaling_target.this[each.key].scalable_dimension
+  resource_id        = aws_appautoscaling_target.this[each.key].resource_id
 
   target_tracking_scaling_policy_configuration {
-    target_value       = var.services["catalog-service"].memory_target
-    scale_in_cooldown  = var.services["catalog-service"].scale_in_cooldown
-    scale_out_cooldown = var.services["catalog-service"].scale_out_cooldown
-
-    predefined_metric_specification {
-      predefined_metric_type = "ECSServiceAverageMemoryUtilization"
-    }
-  }
-}
-
-# ---------------------------------------------------------------------------
-# spec: services.notifications-service (node, port 3000)
-# ---------------------------------------------------------------------------
-
-resource "aws_cloudwatch_log_group" "notifications_service" {
-  name              = "/aws/ecs/${var.name}/notifications-service"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
-}
-
-resource "aws_iam_role" "notifications_service_execution" {
-  name               = "${var.name}-notifications-service-execution"
-  description        = "ECS agent: pull the image, write logs, read the service's secrets"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
-}
-
-resource "aws_iam_role_policy_attachment" "notifications_service_execution" {
-  role       = aws_iam_role.notifications_service_execution.name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
-}
-
-data "aws_iam_policy_document" "notifications_service_secrets" {
-  statement {
-    sid       = "ReadServiceSecrets"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [var.secret_arns["redis-auth"]]
-  }
-
-  statement {
-    sid       = "DecryptServiceSecrets"
-    actions   = ["kms:Decrypt"]
-    resources = [var.kms_key_arn]
-  }
-}
-
-resource "aws_iam_role_policy" "notifications_service_secrets" {
-  name   = "read-secrets"
-  role   = aws_iam_role.notifications_service_execution.id
-  policy = data.aws_iam_policy_document.notifications_service_secrets.json
-}
-
-resource "aws_iam_role" "notifications_service_task" {
-  name               = "${var.name}-notifications-service-task"
-  description        = "Application permissions of notifications-service"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
-}
-
-resource "aws_security_group" "notifications_service" {
-  name        = "${var.name}-notifications-service"
-  description = "Tasks of notifications-service"
-  vpc_id      = var.vpc_id
-
-  tags = {
-    Name = "${var.name}-notifications-service"
-  }
-}
-
-resource "aws_vpc_security_group_egress_rule" "notifications_service_https" {
-  security_group_id = aws_security_group.notifications_service.id
-  description       = "HTTPS to AWS APIs and external services"
-  cidr_ipv4         = "0.0.0.0/0"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-
-resource "aws_ecs_task_definition" "notifications_service" {
-  family                   = "${var.name}-notifications-service"
-  requires_compatibilities = ["FARGATE"]
-  network_mode             = "awsvpc"
-  cpu                      = tostring(var.services["notifications-service"].cpu)
-  memory                   = tostring(var.services["notifications-service"].memory)
-  execution_role_arn       = aws_iam_role.notifications_service_execution.arn
-  task_role_arn            = aws_iam_role.notifications_service_task.arn
-
-  runtime_platform {
-    operating_system_family = "LINUX"
-    cpu_architecture        = "X86_64"
-  }
-
-  volume {
-    name = "tmp"
-  }
-
-  container_definitions = jsonencode([
-    {
-      name                   = "notifications-service"
-      image                  = "${var.repository_urls["notifications-service"]}:${var.services["notifications-service"].image_tag}"
-      essential              = true
-      readonlyRootFilesystem = true
-      portMappings = [
-        { name = "http", containerPort = 3000, protocol = "tcp" }
-      ]
-      environment = [
-        for key in sort(keys(var.services["notifications-service"].environment)) : { name = key, value = var.services["notifications-service"].environment[key] }
-      ]
-      secrets = [
-        { name = "REDIS_AUTH_TOKEN", valueFrom = var.secret_arns["redis-auth"] },
-      ]
-      mountPoints = [
-        { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }
-      ]
-      linuxParameters = { initProcessEnabled = true }
-      healthCheck = {
-        command     = ["CMD", "curl", "-fsS", "http://localhost:3000/health"]
-        interval    = 15
-        timeout     = 5
-        retries     = 3
-        startPeriod = 60
-      }
-      logConfiguration = {
-        logDriver = "awslogs"
-        options = {
-          awslogs-group         = aws_cloudwatch_log_group.notifications_service.name
-          awslogs-region        = var.region
-          awslogs-stream-prefix = "notifications-service"
-        }
-      }
-    }
-  ])
-}
-
-resource "aws_ecs_service" "notifications_service" {
-  name                               = "notifications-service"
-  cluster                            = aws_ecs_cluster.this.arn
-  task_definition                    = aws_ecs_task_definition.notifications_service.arn
-  desired_count                      = var.services["notifications-service"].desired_count
-  deployment_minimum_healthy_percent = 100
-  deployment_maximum_percent         = 200
-  enable_ecs_managed_tags            = true
-  propagate_tags                     = "SERVICE"
-  force_new_deployment               = true
-
-  # The strategy is tiered; force_new_deployment lets the provider change it in place
-  # (without it 5.x replaces the service and 6.x refuses the change).
-  capacity_provider_strategy {
-    capacity_provider = "FARGATE"
-    base              = var.services["notifications-service"].capacity.base
-    weight            = var.services["notifications-service"].capacity.fargate
-  }
-
-  capacity_provider_strategy {
-    capacity_provider = "FARGATE_SPOT"
-    weight            = var.services["notifications-service"].capacity.fargate_spot
-  }
-
-  deployment_circuit_breaker {
-    enable   = true
-    rollback = true
-  }
-
-  network_configuration {
-    subnets          = var.private_subnet_ids
-    security_groups  = [aws_security_group.notifications_service.id]
-    assign_public_ip = false
-  }
-
-  lifecycle {
-    # Application Auto Scaling owns the running count after the first apply.
-    ignore_changes = [desired_count]
-  }
-
-  depends_on = [aws_ecs_cluster_capacity_providers.this, aws_iam_role_policy_attachment.notifications_service_execution]
-}
-
-resource "aws_appautoscaling_target" "notifications_service" {
-  service_namespace  = "ecs"
-  scalable_dimension = "ecs:service:DesiredCount"
-  resource_id        = "service/${aws_ecs_cluster.this.name}/${aws_ecs_service.notifications_service.name}"
-  min_capacity       = var.services["notifications-service"].min_capacity
-  max_capacity       = var.services["notifications-service"].max_capacity
-}
-
-# One target-tracking policy per metric: each scales out and in around its own target.
-resource "aws_appautoscaling_policy" "notifications_service_cpu" {
-  name               = "${var.name}-notifications-service-cpu"
-  policy_type        = "TargetTrackingScaling"
-  service_namespace  = aws_appautoscaling_target.notifications_service.service_namespace
-  scalable_dimension = aws_appautoscaling_target.notifications_service.scalable_dimension
-  resource_id        = aws_appautoscaling_target.notifications_service.resource_id
-
-  target_tracking_scaling_policy_configuration {
-    target_value       = var.services["notifications-service"].cpu_target
-    scale_in_cooldown  = var.services["notifications-service"].scale_in_cooldown
-    scale_out_cooldown = var.services["notifications-service"].scale_out_cooldown
-
-    predefined_metric_specification {
-      predefined_metric_type = "ECSServiceAverageCPUUtilization"
-    }
-  }
-}
-
-resource "aws_appautoscaling_policy" "notifications_service_memory" {
-  name               = "${var.name}-notifications-service-memory"
-  policy_type        = "TargetTrackingScaling"
-  service_namespace  = aws_appautoscaling_target.notifications_service.service_namespace
-  scalable_dimension = aws_appautoscaling_target.notifications_service.scalable_dimension
-  resource_id        = aws_appautoscaling_target.notifications_service.resource_id
-
-  target_tracking_scaling_policy_configuration {
-    target_value       = var.services["notifications-service"].memory_target
-    scale_in_cooldown  = var.services["notifications-service"].scale_in_cooldown
-    scale_out_cooldown = var.services["notifications-service"].scale_out_cooldown
-
-    predefined_metric_specification {
-      predefined_metric_type = "ECSServiceAverageMemoryUtilization"
-    }
-  }
-}
-
-# ---------------------------------------------------------------------------
-# spec: services.order-service (java, port 8080)
-# ---------------------------------------------------------------------------
-
-resource "aws_cloudwatch_log_group" "order_service" {
-  name              = "/aws/ecs/${var.name}/order-service"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
-}
-
-resource "aws_iam_role" "order_service_execution" {
-  name               = "${var.name}-order-service-execution"
-  description        = "ECS agent: pull the image, write logs, read the service's secrets"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
-}
-
-resource "aws_iam_role_policy_attachment" "order_service_execution" {
-  role       = aws_iam_role.order_service_execution.name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
-}
-
-data "aws_iam_policy_document" "order_service_secrets" {
-  statement {
-    sid       = "ReadServiceSecrets"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [var.secret_arns["db-credentials"], var.secret_arns["jwt-signing-key"], var.secret_arns["redis-auth"]]
-  }
-
-  statement {
-    sid       = "DecryptServiceSecrets"
-    actions   = ["kms:Decrypt"]
-    resources = [var.kms_key_arn]
-  }
-}
-
-resource "aws_iam_role_policy" "order_service_secrets" {
-  name   = "read-secrets"
-  role   = aws_iam_role.order_service_execution.id
-  policy = data.aws_iam_policy_document.order_service_secrets.json
-}
-
-resource "aws_iam_role" "order_service_task" {
-  name               = "${var.name}-order-service-task"
-  description        = "Application permissions of order-service"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
-}
-
-resource "aws_security_group" "order_service" {
-  name        = "${var.name}-order-service"
-  description = "Tasks of order-service"
-  vpc_id      = var.vpc_id
-
-  tags = {
-    Name = "${var.name}-order-service"
-  }
-}
-
-resource "aws_vpc_security_group_ingress_rule" "order_service_from_alb" {
-  security_group_id            = aws_security_group.order_service.id
-  description                  = "Load balancer to the container port"
-  referenced_security_group_id = var.alb_security_group_id
-  ip_protocol                  = "tcp"
-  from_port                    = 8080
-  to_port                      = 8080
-}
-
-resource "aws_vpc_security_group_egress_rule" "alb_to_order_service" {
-  security_group_id            = var.alb_security_group_id
-  description                  = "Load balancer to order-service"
-  referenced_security_group_id = aws_security_group.order_service.id
-  ip_protocol                  = "tcp"
-  from_port                    = 8080
-  to_port                      = 8080
-}
-
-resource "aws_vpc_security_group_egress_rule" "order_service_https" {
-  security_group_id = aws_security_group.order_service.id
-  description       = "HTTPS to AWS APIs and external services"
-  cidr_ipv4         = "0.0.0.0/0"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-
-resource "aws_ecs_task_definition" "order_service" {
-  family                   = "${var.name}-order-service"
-  requires_compatibilities = ["FARGATE"]
-  network_mode             = "awsvpc"
-  cpu                      = tostring(var.services["order-service"].cpu)
-  memory                   = tostring(var.services["order-service"].memory)
-  execution_role_arn       = aws_iam_role.order_service_execution.arn
-  task_role_arn            = aws_iam_role.order_service_task.arn
-
-  runtime_platform {
-    operating_system_family = "LINUX"
-    cpu_architecture        = "X86_64"
-  }
-
-  volume {
-    name = "tmp"
-  }
-
-  container_definitions = jsonencode([
-    {
-      name                   = "order-service"
-      image                  = "${var.repository_urls["order-service"]}:${var.services["order-service"].image_tag}"
-      essential              = true
-      readonlyRootFilesystem = true
-      portMappings = [
-        { name = "http", containerPort = 8080, protocol = "tcp" }
-      ]
-      environment = [
-        for key in sort(keys(var.services["order-service"].environment)) : { name = key, value = var.services["order-service"].environment[key] }
-      ]
-      secrets = [
-        { name = "DB_CREDENTIALS", valueFrom = var.secret_arns["db-credentials"] },
-        { name = "REDIS_AUTH_TOKEN", valueFrom = var.secret_arns["redis-auth"] },
-        { name = "SERVICE_JWT_SECRET", valueFrom = var.secret_arns["jwt-signing-key"] },
-      ]
-      mountPoints = [
-        { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }
-      ]
-      linuxParameters = { initProcessEnabled = true }
-      healthCheck = {
-        command     = ["CMD", "curl", "-fsS", "http://localhost:8080/health"]
-        interval    = 15
-        timeout     = 5
-        retries     = 3
-        startPeriod = 60
-      }
-      logConfiguration = {
-        logDriver = "awslogs"
-        options = {
-          awslogs-group         = aws_cloudwatch_log_group.order_service.name
-          awslogs-region        = var.region
-          awslogs-stream-prefix = "order-service"
-        }
-      }
-    }
-  ])
-}
-
-resource "aws_ecs_service" "order_service" {
-  name                               = "order-service"
-  cluster                            = aws_ecs_cluster.this.arn
-  task_definition                    = aws_ecs_task_definition.order_service.arn
-  desired_count                      = var.services["order-service"].desired_count
-  deployment_minimum_healthy_percent = 100
-  deployment_maximum_percent         = 200
-  enable_ecs_managed_tags            = true
-  propagate_tags                     = "SERVICE"
-  force_new_deployment               = true
-  health_check_grace_period_seconds  = 60
-
-  # The strategy is tiered; force_new_deployment lets the provider change it in place
-  # (without it 5.x replaces the service and 6.x refuses the change).
-  capacity_provider_strategy {
-    capacity_provider = "FARGATE"
-    base              = var.services["order-service"].capacity.base
-    weight            = var.services["order-service"].capacity.fargate
-  }
-
-  capacity_provider_strategy {
-    capacity_provider = "FARGATE_SPOT"
-    weight            = var.services["order-service"].capacity.fargate_spot
-  }
-
-  deployment_circuit_breaker {
-    enable   = true
-    rollback = true
-  }
-
-  network_configuration {
-    subnets          = var.private_subnet_ids
-    security_groups  = [aws_security_group.order_service.id]
-    assign_public_ip = false
-  }
-
-  load_balancer {
-    target_group_arn = var.target_group_arns["order-service"]
-    container_name   = "order-service"
-    container_port   = 8080
-  }
-
-  lifecycle {
-    # Application Auto Scaling owns the running count after the first apply.
-    ignore_changes = [desired_count]
-  }
-
-  depends_on = [aws_ecs_cluster_capacity_providers.this, aws_iam_role_policy_attachment.order_service_execution]
-}
-
-resource "aws_appautoscaling_target" "order_service" {
-  service_namespace  = "ecs"
-  scalable_dimension = "ecs:service:DesiredCount"
-  resource_id        = "service/${aws_ecs_cluster.this.name}/${aws_ecs_service.order_service.name}"
-  min_capacity       = var.services["order-service"].min_capacity
-  max_capacity       = var.services["order-service"].max_capacity
-}
-
-# One target-tracking policy per metric: each scales out and in around its own target.
-resource "aws_appautoscaling_policy" "order_service_cpu" {
-  name               = "${var.name}-order-service-cpu"
-  policy_type        = "TargetTrackingScaling"
-  service_namespace  = aws_appautoscaling_target.order_service.service_namespace
-  scalable_dimension = aws_appautoscaling_target.order_service.scalable_dimension
-  resource_id        = aws_appautoscaling_target.order_service.resource_id
-
-  target_tracking_scaling_policy_configuration {
-    target_value       = var.services["order-service"].cpu_target
-    scale_in_cooldown  = var.services["order-service"].scale_in_cooldown
-    scale_out_cooldown = var.services["order-service"].scale_out_cooldown
-
-    predefined_metric_specification {
-      predefined_metric_type = "ECSServiceAverageCPUUtilization"
-    }
-  }
-}
-
-resource "aws_appautoscaling_policy" "order_service_memory" {
-  name               = "${var.name}-order-service-memory"
-  policy_type        = "TargetTrackingScaling"
-  service_namespace  = aws_appautoscaling_target.order_service.service_namespace
-  scalable_dimension = aws_appautoscaling_target.order_service.scalable_dimension
-  resource_id        = aws_appautoscaling_target.order_service.resource_id
-
-  target_tracking_scaling_policy_configuration {
-    target_value       = var.services["order-service"].memory_target
-    scale_in_cooldown  = var.services["order-service"].scale_in_cooldown
-    scale_out_cooldown = var.services["order-service"].scale_out_cooldown
-
-    predefined_metric_specification {
-      predefined_metric_type = "ECSServiceAverageMemoryUtilization"
-    }
-  }
-}
-
-# ---------------------------------------------------------------------------
-# spec: services.payment-service (node, port 3001)
-# ---------------------------------------------------------------------------
-
-resource "aws_cloudwatch_log_group" "payment_service" {
-  name              = "/aws/ecs/${var.name}/payment-service"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
-}
-
-resource "aws_iam_role" "payment_service_execution" {
-  name               = "${var.name}-payment-service-execution"
-  description        = "ECS agent: pull the image, write logs, read the service's secrets"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
-}
-
-resource "aws_iam_role_policy_attachment" "payment_service_execution" {
-  role       = aws_iam_role.payment_service_execution.name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
-}
-
-data "aws_iam_policy_document" "payment_service_secrets" {
-  statement {
-    sid       = "ReadServiceSecrets"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [var.secret_arns["jwt-signing-key"], var.secret_arns["stripe-api-key"]]
-  }
-
-  statement {
-    sid       = "DecryptServiceSecrets"
-    actions   = ["kms:Decrypt"]
-    resources = [var.kms_key_arn]
-  }
-}
-
-resource "aws_iam_role_policy" "payment_service_secrets" {
-  name   = "read-secrets"
-  role   = aws_iam_role.payment_service_execution.id
-  policy = data.aws_iam_policy_document.payment_service_secrets.json
-}
-
-resource "aws_iam_role" "payment_service_task" {
-  name               = "${var.name}-payment-service-task"
-  description        = "Application permissions of payment-service"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
-}
-
-resource "aws_security_group" "payment_service" {
-  name        = "${var.name}-payment-service"
-  description = "Tasks of payment-service"
-  vpc_id      = var.vpc_id
-
-  tags = {
-    Name = "${var.name}-payment-service"
-  }
-}
-
-resource "aws_vpc_security_group_ingress_rule" "payment_service_from_alb" {
-  security_group_id            = aws_security_group.payment_service.id
-  description                  = "Load balancer to the container port"
-  referenced_security_group_id = var.alb_security_group_id
-  ip_protocol                  = "tcp"
-  from_port                    = 3001
-  to_port                      = 3001
-}
-
-resource "aws_vpc_security_group_egress_rule" "alb_to_payment_service" {
-  security_group_id            = var.alb_security_group_id
-  description                  = "Load balancer to payment-service"
-  referenced_security_group_id = aws_security_group.payment_service.id
-  ip_protocol                  = "tcp"
-  from_port                    = 3001
-  to_port                      = 3001
-}
-
-resource "aws_vpc_security_group_egress_rule" "payment_service_https" {
-  security_group_id = aws_security_group.payment_service.id
-  description       = "HTTPS to AWS APIs and external services"
-  cidr_ipv4         = "0.0.0.0/0"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-
-resource "aws_ecs_task_definition" "payment_service" {
-  family                   = "${var.name}-payment-service"
-  requires_compatibilities = ["FARGATE"]
-  network_mode             = "awsvpc"
-  cpu                      = tostring(var.services["payment-service"].cpu)
-  memory                   = tostring(var.services["payment-service"].memory)
-  execution_role_arn       = aws_iam_role.payment_service_execution.arn
-  task_role_arn            = aws_iam_role.payment_service_task.arn
-
-  runtime_platform {
-    operating_system_family = "LINUX"
-    cpu_architecture        = "X86_64"
-  }
-
-  volume {
-    name = "tmp"
-  }
-
-  container_definitions = jsonencode([
-    {
-      name                   = "payment-service"
-      image                  = "${var.repository_urls["payment-service"]}:${var.services["payment-service"].image_tag}"
-      essential              = true
-      readonlyRootFilesystem = true
-      portMappings = [
-        { name = "http", containerPort = 3001, protocol = "tcp" }
-      ]
-      environment = [
-        for key in sort(keys(var.services["payment-service"].environment)) : { name = key, value = var.services["payment-service"].environment[key] }
-      ]
-      secrets = [
-        { name = "SERVICE_JWT_SECRET", valueFrom = var.secret_arns["jwt-signing-key"] },
-        { name = "STRIPE_API_KEY", valueFrom = "${var.secret_arns["stripe-api-key"]}:api_key::" },
-      ]
-      mountPoints = [
-        { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }
-      ]
-      linuxParameters = { initProcessEnabled = true }
-      healthCheck = {
-        command     = ["CMD", "curl", "-fsS", "http://localhost:3001/health"]
-        interval    = 15
-        timeout     = 5
-        retries     = 3
-        startPeriod = 60
-      }
-      logConfiguration = {
-        logDriver = "awslogs"
-        options = {
-          awslogs-group         = aws_cloudwatch_log_group.payment_service.name
-          awslogs-region        = var.region
-          awslogs-stream-prefix = "payment-service"
-        }
-      }
-    }
-  ])
-}
-
-resource "aws_ecs_service" "payment_service" {
-  name                               = "payment-service"
-  cluster                            = aws_ecs_cluster.this.arn
-  task_definition                    = aws_ecs_task_definition.payment_service.arn
-  desired_count                      = var.services["payment-service"].desired_count
-  deployment_minimum_healthy_percent = 100
-  deployment_maximum_percent         = 200
-  enable_ecs_managed_tags            = true
-  propagate_tags                     = "SERVICE"
-  force_new_deployment               = true
-  health_check_grace_period_seconds  = 60
-
-  # The strategy is tiered; force_new_deployment lets the provider change it in place
-  # (without it 5.x replaces the service and 6.x refuses the change).
-  capacity_provider_strategy {
-    capacity_provider = "FARGATE"
-    base              = var.services["payment-service"].capacity.base
-    weight            = var.services["payment-service"].capacity.fargate
-  }
-
-  capacity_provider_strategy {
-    capacity_provider = "FARGATE_SPOT"
-    weight            = var.services["payment-service"].capacity.fargate_spot
-  }
-
-  deployment_circuit_breaker {
-    enable   = true
-    rollback = true
-  }
-
-  network_configuration {
-    subnets          = var.private_subnet_ids
-    security_groups  = [aws_security_group.payment_service.id]
-    assign_public_ip = false
-  }
-
-  load_balancer {
-    target_group_arn = var.target_group_arns["payment-service"]
-    container_name   = "payment-service"
-    container_port   = 3001
-  }
-
-  lifecycle {
-    # Application Auto Scaling owns the running count after the first apply.
-    ignore_changes = [desired_count]
-  }
-
-  depends_on = [aws_ecs_cluster_capacity_providers.this, aws_iam_role_policy_attachment.payment_service_execution]
-}
-
-resource "aws_appautoscaling_target" "payment_service" {
-  service_namespace  = "ecs"
-  scalable_dimension = "ecs:service:DesiredCount"
-  resource_id        = "service/${aws_ecs_cluster.this.name}/${aws_ecs_service.payment_service.name}"
-  min_capacity       = var.services["payment-service"].min_capacity
-  max_capacity       = var.services["payment-service"].max_capacity
-}
-
-# One target-tracking policy per metric: each scales out and in around its own target.
-resource "aws_appautoscaling_policy" "payment_service_cpu" {
-  name               = "${var.name}-payment-service-cpu"
-  policy_type        = "TargetTrackingScaling"
-  service_namespace  = aws_appautoscaling_target.payment_service.service_namespace
-  scalable_dimension = aws_appautoscaling_target.payment_service.scalable_dimension
-  resource_id        = aws_appautoscaling_target.payment_service.resource_id
-
-  target_tracking_scaling_policy_configuration {
-    target_value       = var.services["payment-service"].cpu_target
-    scale_in_cooldown  = var.services["payment-service"].scale_in_cooldown
-    scale_out_cooldown = var.services["payment-service"].scale_out_cooldown
-
-    predefined_metric_specification {
-      predefined_metric_type = "ECSServiceAverageCPUUtilization"
-    }
-  }
-}
-
-resource "aws_appautoscaling_policy" "payment_service_memory" {
-  name               = "${var.name}-payment-service-memory"
-  policy_type        = "TargetTrackingScaling"
-  service_namespace  = aws_appautoscaling_target.payment_service.service_namespace
-  scalable_dimension = aws_appautoscaling_target.payment_service.scalable_dimension
-  resource_id        = aws_appautoscaling_target.payment_service.resource_id
-
-  target_tracking_scaling_policy_configuration {
-    target_value       = var.services["payment-service"].memory_target
-    scale_in_cooldown  = var.services["payment-service"].scale_in_cooldown
-    scale_out_cooldown = var.services["payment-service"].scale_out_cooldown
-
-    predefined_metric_specification {
-      predefined_metric_type = "ECSServiceAverageMemoryUtilization"
-    }
-  }
-}
-
-# ---------------------------------------------------------------------------
-# spec: services.search-service (python, port 8000)
-# ---------------------------------------------------------------------------
-
-resource "aws_cloudwatch_log_group" "search_service" {
-  name              = "/aws/ecs/${var.name}/search-service"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
-}
-
-resource "aws_iam_role" "search_service_execution" {
-  name               = "${var.name}-search-service-execution"
-  description        = "ECS agent: pull the image, write logs, read the service's secrets"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
-}
-
-resource "aws_iam_role_policy_attachment" "search_service_execution" {
-  role       = aws_iam_role.search_service_execution.name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
-}
-
-resource "aws_iam_role" "search_service_task" {
-  name               = "${var.name}-search-service-task"
-  description        = "Application permissions of search-service"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
-}
-
-resource "aws_security_group" "search_service" {
-  name        = "${var.name}-search-service"
-  description = "Tasks of search-service"
-  vpc_id      = var.vpc_id
-
-  tags = {
-    Name = "${var.name}-search-service"
-  }
-}
-
-resource "aws_vpc_security_group_ingress_rule" "search_service_from_alb" {
-  security_group_id            = aws_security_group.search_service.id
-  description                  = "Load balancer to the container port"
-  referenced_security_group_id = var.alb_security_group_id
-  ip_protocol                  = "tcp"
-  from_port                    = 8000
-  to_port                      = 8000
-}
-
-resource "aws_vpc_security_group_egress_rule" "alb_to_search_service" {
-  security_group_id            = var.alb_security_group_id
-  description                  = "Load balancer to search-service"
-  referenced_security_group_id = aws_security_group.search_service.id
-  ip_protocol                  = "tcp"
-  from_port                    = 8000
-  to_port                      = 8000
-}
-
-resource "aws_vpc_security_group_egress_rule" "search_service_https" {
-  security_group_id = aws_security_group.search_service.id
-  description       = "HTTPS to AWS APIs and external services"
-  cidr_ipv4         = "0.0.0.0/0"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-
-resource "aws_ecs_task_definition" "search_service" {
-  family                   = "${var.name}-search-service"
-  requires_compatibilities = ["FARGATE"]
-  network_mode             = "awsvpc"
-  cpu                      = tostring(var.services["search-service"].cpu)
-  memory                   = tostring(var.services["search-service"].memory)
-  execution_role_arn       = aws_iam_role.search_service_execution.arn
-  task_role_arn            = aws_iam_role.search_service_task.arn
-
-  runtime_platform {
-    operating_system_family = "LINUX"
-    cpu_architecture        = "X86_64"
-  }
-
-  volume {
-    name = "tmp"
-  }
-
-  container_definitions = jsonencode([
-    {
-      name                   = "search-service"
-      image                  = "${var.repository_urls["search-service"]}:${var.services["search-service"].image_tag}"
-      essential              = true
-      readonlyRootFilesystem = true
-      portMappings = [
-        { name = "http", containerPort = 8000, protocol = "tcp" }
-      ]
-      environment = [
-        for key in sort(keys(var.services["search-service"].environment)) : { name = key, value = var.services["search-service"].environment[key] }
-      ]
-      secrets = [
-      ]
-      mountPoints = [
-        { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }
-      ]
-      linuxParameters = { initProcessEnabled = true }
-      healthCheck = {
-        command     = ["CMD", "curl", "-fsS", "http://localhost:8000/health"]
-        interval    = 15
-        timeout     = 5
-        retries     = 3
-        startPeriod = 60
-      }
-      logConfiguration = {
-        logDriver = "awslogs"
-        options = {
-          awslogs-group         = aws_cloudwatch_log_group.search_service.name
-          awslogs-region        = var.region
-          awslogs-stream-prefix = "search-service"
-        }
-      }
-    }
-  ])
-}
-
-resource "aws_ecs_service" "search_service" {
-  name                               = "search-service"
-  cluster                            = aws_ecs_cluster.this.arn
-  task_definition                    = aws_ecs_task_definition.search_service.arn
-  desired_count                      = var.services["search-service"].desired_count
-  deployment_minimum_healthy_percent = 100
-  deployment_maximum_percent         = 200
-  enable_ecs_managed_tags            = true
-  propagate_tags                     = "SERVICE"
-  force_new_deployment               = true
-  health_check_grace_period_seconds  = 60
-
-  # The strategy is tiered; force_new_deployment lets the provider change it in place
-  # (without it 5.x replaces the service and 6.x refuses the change).
-  capacity_provider_strategy {
-    capacity_provider = "FARGATE"
-    base              = var.services["search-service"].capacity.base
-    weight            = var.services["search-service"].capacity.fargate
-  }
-
-  capacity_provider_strategy {
-    capacity_provider = "FARGATE_SPOT"
-    weight            = var.services["search-service"].capacity.fargate_spot
-  }
-
-  deployment_circuit_breaker {
-    enable   = true
-    rollback = true
-  }
-
-  network_configuration {
-    subnets          = var.private_subnet_ids
-    security_groups  = [aws_security_group.search_service.id]
-    assign_public_ip = false
-  }
-
-  load_balancer {
-    target_group_arn = var.target_group_arns["search-service"]
-    container_name   = "search-service"
-    container_port   = 8000
-  }
-
-  lifecycle {
-    # Application Auto Scaling owns the running count after the first apply.
-    ignore_changes = [desired_count]
-  }
-
-  depends_on = [aws_ecs_cluster_capacity_providers.this, aws_iam_role_policy_attachment.search_service_execution]
-}
-
-resource "aws_appautoscaling_target" "search_service" {
-  service_namespace  = "ecs"
-  scalable_dimension = "ecs:service:DesiredCount"
-  resource_id        = "service/${aws_ecs_cluster.this.name}/${aws_ecs_service.search_service.name}"
-  min_capacity       = var.services["search-service"].min_capacity
-  max_capacity       = var.services["search-service"].max_capacity
-}
-
-# One target-tracking policy per metric: each scales out and in around its own target.
-resource "aws_appautoscaling_policy" "search_service_cpu" {
-  name               = "${var.name}-search-service-cpu"
-  policy_type        = "TargetTrackingScaling"
-  service_namespace  = aws_appautoscaling_target.search_service.service_namespace
-  scalable_dimension = aws_appautoscaling_target.search_service.scalable_dimension
-  resource_id        = aws_appautoscaling_target.search_service.resource_id
-
-  target_tracking_scaling_policy_configuration {
-    target_value       = var.services["search-service"].cpu_target
-    scale_in_cooldown  = var.services["search-service"].scale_in_cooldown
-    scale_out_cooldown = var.services["search-service"].scale_out_cooldown
-
-    predefined_metric_specification {
-      predefined_metric_type = "ECSServiceAverageCPUUtilization"
-    }
-  }
-}
-
-resource "aws_appautoscaling_policy" "search_service_memory" {
-  name               = "${var.name}-search-service-memory"
-  policy_type        = "TargetTrackingScaling"
-  service_namespace  = aws_appautoscaling_target.search_service.service_namespace
-  scalable_dimension = aws_appautoscaling_target.search_service.scalable_dimension
-  resource_id        = aws_appautoscaling_target.search_service.resource_id
-
-  target_tracking_scaling_policy_configuration {
-    target_value       = var.services["search-service"].memory_target
-    scale_in_cooldown  = var.services["search-service"].scale_in_cooldown
-    scale_out_cooldown = var.services["search-service"].scale_out_cooldown
-
-    predefined_metric_specification {
-      predefined_metric_type = "ECSServiceAverageMemoryUtilization"
-    }
-  }
-}
-
-# ---------------------------------------------------------------------------
-# spec: services.user-service (java, port 8081)
-# ---------------------------------------------------------------------------
-
-resource "aws_cloudwatch_log_group" "user_service" {
-  name              = "/aws/ecs/${var.name}/user-service"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
-}
-
-resource "aws_iam_role" "user_service_execution" {
-  name               = "${var.name}-user-service-execution"
-  description        = "ECS agent: pull the image, write logs, read the service's secrets"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
-}
-
-resource "aws_iam_role_policy_attachment" "user_service_execution" {
-  role       = aws_iam_role.user_service_execution.name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
-}
-
-data "aws_iam_policy_document" "user_service_secrets" {
-  statement {
-    sid       = "ReadServiceSecrets"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [var.secret_arns["db-credentials"], var.secret_arns["jwt-signing-key"], var.secret_arns["redis-auth"]]
-  }
-
-  statement {
-    sid       = "DecryptServiceSecrets"
-    actions   = ["kms:Decrypt"]
-    resources = [var.kms_key_arn]
-  }
-}
-
-resource "aws_iam_role_policy" "user_service_secrets" {
-  name   = "read-secrets"
-  role   = aws_iam_role.user_service_execution.id
-  policy = data.aws_iam_policy_document.user_service_secrets.json
-}
-
-resource "aws_iam_role" "user_service_task" {
-  name               = "${var.name}-user-service-task"
-  description        = "Application permissions of user-service"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
-}
-
-resource "aws_security_group" "user_service" {
-  name        = "${var.name}-user-service"
-  description = "Tasks of user-service"
-  vpc_id      = var.vpc_id
-
-  tags = {
-    Name = "${var.name}-user-service"
-  }
-}
-
-resource "aws_vpc_security_group_ingress_rule" "user_service_from_alb" {
-  security_group_id            = aws_security_group.user_service.id
-  description                  = "Load balancer to the container port"
-  referenced_security_group_id = var.alb_security_group_id
-  ip_protocol                  = "tcp"
-  from_port                    = 8081
-  to_port                      = 8081
-}
-
-resource "aws_vpc_security_group_egress_rule" "alb_to_user_service" {
-  security_group_id            = var.alb_security_group_id
-  description                  = "Load balancer to user-service"
-  referenced_security_group_id = aws_security_group.user_service.id
-  ip_protocol                  = "tcp"
-  from_port                    = 8081
-  to_port                      = 8081
-}
-
-resource "aws_vpc_security_group_egress_rule" "user_service_https" {
-  security_group_id = aws_security_group.user_service.id
-  description       = "HTTPS to AWS APIs and external services"
-  cidr_ipv4         = "0.0.0.0/0"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-
-resource "aws_ecs_task_definition" "user_service" {
-  family                   = "${var.name}-user-service"
-  requires_compatibilities = ["FARGATE"]
-  network_mode             = "awsvpc"
-  cpu                      = tostring(var.services["user-service"].cpu)
-  memory                   = tostring(var.services["user-service"].memory)
-  execution_role_arn       = aws_iam_role.user_service_execution.arn
-  task_role_arn            = aws_iam_role.user_service_task.arn
-
-  runtime_platform {
-    operating_system_family = "LINUX"
-    cpu_architecture        = "X86_64"
-  }
-
-  volume {
-    name = "tmp"
-  }
-
-  container_definitions = jsonencode([
-    {
-      name                   = "user-service"
-      image                  = "${var.repository_urls["user-service"]}:${var.services["user-service"].image_tag}"
-      essential              = true
-      readonlyRootFilesystem = true
-      portMappings = [
-        { name = "http", containerPort = 8081, protocol = "tcp" }
-      ]
-      environment = [
-        for key in sort(keys(var.services["user-service"].environment)) : { name = key, value = var.services["user-service"].environment[key] }
-      ]
-      secrets = [
-        { name = "DB_CREDENTIALS", valueFrom = var.secret_arns["db-credentials"] },
-        { name = "REDIS_AUTH_TOKEN", valueFrom = var.secret_arns["redis-auth"] },
-        { name = "SERVICE_JWT_SECRET", valueFrom = var.secret_arns["jwt-signing-key"] },
-      ]
-      mountPoints = [
-        { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }
-      ]
-      linuxParameters = { initProcessEnabled = true }
-      healthCheck = {
-        command     = ["CMD", "curl", "-fsS", "http://localhost:8081/health"]
-        interval    = 15
-        timeout     = 5
-        retries     = 3
-        startPeriod = 60
-      }
-      logConfiguration = {
-        logDriver = "awslogs"
-        options = {
-          awslogs-group         = aws_cloudwatch_log_group.user_service.name
-          awslogs-region        = var.region
-          awslogs-stream-prefix = "user-service"
-        }
-      }
-    }
-  ])
-}
-
-resource "aws_ecs_service" "user_service" {
-  name                               = "user-service"
-  cluster                            = aws_ecs_cluster.this.arn
-  task_definition                    = aws_ecs_task_definition.user_service.arn
-  desired_count                      = var.services["user-service"].desired_count
-  deployment_minimum_healthy_percent = 100
-  deployment_maximum_percent         = 200
-  enable_ecs_managed_tags            = true
-  propagate_tags                     = "SERVICE"
-  force_new_deployment               = true
-  health_check_grace_period_seconds  = 60
-
-  # The strategy is tiered; force_new_deployment lets the provider change it in place
-  # (without it 5.x replaces the service and 6.x refuses the change).
-  capacity_provider_strategy {
-    capacity_provider = "FARGATE"
-    base              = var.services["user-service"].capacity.base
-    weight            = var.services["user-service"].capacity.fargate
-  }
-
-  capacity_provider_strategy {
-    capacity_provider = "FARGATE_SPOT"
-    weight            = var.services["user-service"].capacity.fargate_spot
-  }
-
-  deployment_circuit_breaker {
-    enable   = true
-    rollback = true
-  }
-
-  network_configuration {
-    subnets          = var.private_subnet_ids
-    security_groups  = [aws_security_group.user_service.id]
-    assign_public_ip = false
-  }
-
-  load_balancer {
-    target_group_arn = var.target_group_arns["user-service"]
-    container_name   = "user-service"
-    container_port   = 8081
-  }
-
-  lifecycle {
-    # Application Auto Scaling owns the running count after the first apply.
-    ignore_changes = [desired_count]
-  }
-
-  depends_on = [aws_ecs_cluster_capacity_providers.this, aws_iam_role_policy_attachment.user_service_execution]
-}
-
-resource "aws_appautoscaling_target" "user_service" {
-  service_namespace  = "ecs"
-  scalable_dimension = "ecs:service:DesiredCount"
-  resource_id        = "service/${aws_ecs_cluster.this.name}/${aws_ecs_service.user_service.name}"
-  min_capacity       = var.services["user-service"].min_capacity
-  max_capacity       = var.services["user-service"].max_capacity
-}
-
-# One target-tracking policy per metric: each scales out and in around its own target.
-resource "aws_appautoscaling_policy" "user_service_cpu" {
-  name               = "${var.name}-user-service-cpu"
-  policy_type        = "TargetTrackingScaling"
-  service_namespace  = aws_appautoscaling_target.user_service.service_namespace
-  scalable_dimension = aws_appautoscaling_target.user_service.scalable_dimension
-  resource_id        = aws_appautoscaling_target.user_service.resource_id
-
-  target_tracking_scaling_policy_configuration {
-    target_value       = var.services["user-service"].cpu_target
-    scale_in_cooldown  = var.services["user-service"].scale_in_cooldown
-    scale_out_cooldown = var.services["user-service"].scale_out_cooldown
-
-    predefined_metric_specification {
-      predefined_metric_type = "ECSServiceAverageCPUUtilization"
-    }
-  }
-}
-
-resource "aws_appautoscaling_policy" "user_service_memory" {
-  name               = "${var.name}-user-service-memory"
-  policy_type        = "TargetTrackingScaling"
-  service_namespace  = aws_appautoscaling_target.user_service.service_namespace
-  scalable_dimension = aws_appautoscaling_target.user_service.scalable_dimension
-  resource_id        = aws_appautoscaling_target.user_service.resource_id
-
-  target_tracking_scaling_policy_configuration {
-    target_value       = var.services["user-service"].memory_target
-    scale_in_cooldown  = var.services["user-service"].scale_in_cooldown
-    scale_out_cooldown = var.services["user-service"].scale_out_cooldown
+    target_value       = var.services[each.key].memory_target
+    scale_in_cooldown  = var.services[each.key].scale_in_cooldown
+    scale_out_cooldown = var.services[each.key].scale_out_cooldown
 
     predefined_metric_specification {
       predefined_metric_type = "ECSServiceAverageMemoryUtilization"

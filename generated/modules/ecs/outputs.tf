@@ -12,36 +12,15 @@ output "cluster_arn" {
 
 output "service_names" {
   description = "ECS service name per spec service."
-  value = {
-    "catalog-service"       = aws_ecs_service.catalog_service.name
-    "notifications-service" = aws_ecs_service.notifications_service.name
-    "order-service"         = aws_ecs_service.order_service.name
-    "payment-service"       = aws_ecs_service.payment_service.name
-    "search-service"        = aws_ecs_service.search_service.name
-    "user-service"          = aws_ecs_service.user_service.name
-  }
+  value       = { for name, service in aws_ecs_service.this : name => service.name }
 }
 
 output "task_role_arns" {
   description = "Task role ARN per service (what the application code may do)."
-  value = {
-    "catalog-service"       = aws_iam_role.catalog_service_task.arn
-    "notifications-service" = aws_iam_role.notifications_service_task.arn
-    "order-service"         = aws_iam_role.order_service_task.arn
-    "payment-service"       = aws_iam_role.payment_service_task.arn
-    "search-service"        = aws_iam_role.search_service_task.arn
-    "user-service"          = aws_iam_role.user_service_task.arn
-  }
+  value       = { for name, role in aws_iam_role.task : name => role.arn }
 }
 
 output "security_group_ids" {
   description = "Task security group per service."
-  value = {
-    "catalog-service"       = aws_security_group.catalog_service.id
-    "notifications-service" = aws_security_group.notifications_service.id
-    "order-service"         = aws_security_group.order_service.id
-    "payment-service"       = aws_security_group.payment_service.id
-    "search-service"        = aws_security_group.search_service.id
-    "user-service"          = aws_security_group.user_service.id
-  }
+  value       = { for name, group in aws_security_group.this : name => group.id }
 }

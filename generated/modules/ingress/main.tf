@@ -235,10 +235,12 @@ resource "aws_lb_listener" "http" {
   }
 }
 
-# spec: services.catalog-service: /api/v1/products*
-resource "aws_lb_target_group" "catalog_service" {
-  name                 = "${var.name}-catalog"
-  port                 = 8082
+# One target group and listener rule per routed service (local.routes, in routes.tf).
+resource "aws_lb_target_group" "this" {
+  for_each = local.routes
+
+  name                 = "${var.name}-${each.value.short_name}"
+  port                 = each.value.port
   protocol             = "HTTP"
   target_type          = "ip"
   vpc_id               = var.vpc_id
@@ -246,181 +248,31 @@ resource "aws_lb_target_group" "catalog_service" {
 
   health_check {
     enabled             = true
-    path                = "/health"
+    path                = each.value.health_check.path
     port                = "traffic-port"
     protocol            = "HTTP"
-    matcher             = "200"
-    interval            = 15
-    timeout             = 5
-    healthy_threshold   = 2
-    unhealthy_threshold = 3
+    matcher             = each.value.health_check.matcher
+    interval            = each.value.health_check.interval
+    timeout             = each.value.health_check.timeout
+    healthy_threshold   = each.value.health_check.healthy_threshold
+    unhealthy_threshold = each.value.health_check.unhealthy_threshold
   }
 }
 
-resource "aws_lb_listener_rule" "catalog_service" {
+resource "aws_lb_listener_rule" "this" {
+  for_each = local.routes
+
   listener_arn = aws_lb_listener.https.arn
-  priority     = 40
+  priority     = each.value.priority
 
   action {
     type             = "forward"
-    target_group_arn = aws_lb_target_group.catalog_service.arn
+    target_group_arn = aws_lb_target_group.this[each.key].arn
   }
 
   condition {
     path_pattern {
-      values = ["/api/v1/products*"]
-    }
-  }
-}
-
-# spec: services.order-service: /api/v1/orders*
-resource "aws_lb_target_group" "order_service" {
-  name                 = "${var.name}-order"
-  port                 = 8080
-  protocol             = "HTTP"
-  target_type          = "ip"
-  vpc_id               = var.vpc_id
-  deregistration_delay = 30
-
-  health_check {
-    enabled             = true
-    path                = "/health"
-    port                = "traffic-port"
-    protocol            = "HTTP"
-    matcher             = "200"
-    interval            = 15
-    timeout             = 5
-    healthy_threshold   = 2
-    unhealthy_threshold = 3
-  }
-}
-
-resource "aws_lb_listener_rule" "order_service" {
-  listener_arn = aws_lb_listener.https.arn
-  priority     = 10
-
-  action {
-    type             = "forward"
-    target_group_arn = aws_lb_target_group.order_service.arn
-  }
-
-  condition {
-    path_pattern {
-      values = ["/api/v1/orders*"]
-    }
-  }
-}
-
-# spec: services.payment-service: /api/v1/payments*
-resource "aws_lb_target_group" "payment_service" {
-  name                 = "${var.name}-payment"
-  port                 = 3001
-  protocol             = "HTTP"
-  target_type          = "ip"
-  vpc_id               = var.vpc_id
-  deregistration_delay = 30
-
-  health_check {
-    enabled             = true
-    path                = "/health"
-    port                = "traffic-port"
-    protocol            = "HTTP"
-    matcher             = "200"
-    interval            = 15
-    timeout             = 5
-    healthy_threshold   = 2
-    unhealthy_threshold = 3
-  }
-}
-
-resource "aws_lb_listener_rule" "payment_service" {
-  listener_arn = aws_lb_listener.https.arn
-  priority     = 50
-
-  action {
-    type             = "forward"
-    target_group_arn = aws_lb_target_group.payment_service.arn
-  }
-
-  condition {
-    path_pattern {
-      values = ["/api/v1/payments*"]
-    }
-  }
-}
-
-# spec: services.search-service: /api/v1/search*
-resource "aws_lb_target_group" "search_service" {
-  name                 = "${var.name}-search"
-  port                 = 8000
-  protocol             = "HTTP"
-  target_type          = "ip"
-  vpc_id               = var.vpc_id
-  deregistration_delay = 30
-
-  health_check {
-    enabled             = true
-    path                = "/health"
-    port                = "traffic-port"
-    protocol            = "HTTP"
-    matcher             = "200"
-    interval            = 15
-    timeout             = 5
-    healthy_threshold   = 2
-    unhealthy_threshold = 3
-  }
-}
-
-resource "aws_lb_listener_rule" "search_service" {
-  listener_arn = aws_lb_listener.https.arn
-  priority     = 20
-
-  action {
-    type             = "forward"
-    target_group_arn = aws_lb_target_group.search_service.arn
-  }
-
-  condition {
-    path_pattern {
-      values = ["/api/v1/search*"]
-    }
-  }
-}
-
-# spec: services.user-service: /api/v1/users*
-resource "aws_lb_target_group" "user_service" {
-  name                 = "${var.name}-user"
-  port                 = 8081
-  protocol             = "HTTP"
-  target_type          = "ip"
-  vpc_id               = var.vpc_id
-  deregistration_delay = 30
-
-  health_check {
-    enabled             = true
-    path                = "/health"
-    port                = "traffic-port"
-    protocol            = "HTTP"
-    matcher             = "200"
-    interval            = 15
-    timeout             = 5
-    healthy_threshold   = 2
-    unhealthy_threshold = 3
-  }
-}
-
-resource "aws_lb_listener_rule" "user_service" {
-  listener_arn = aws_lb_listener.https.arn
-  priority     = 30
-
-  action {
-    type             = "forward"
-    target_group_arn = aws_lb_target_group.user_service.arn
-  }
-
-  condition {
-    path_pattern {
-      values = ["/api/v1/users*"]
+      values = each.value.paths
     }
   }
 }

@@ -22,14 +22,8 @@ output "https_listener_arn" {
 
 output "target_group_arns" {
   description = "Target group ARN per routed service (available once its listener rule exists)."
-  value = {
-    "catalog-service" = aws_lb_target_group.catalog_service.arn
-    "order-service"   = aws_lb_target_group.order_service.arn
-    "payment-service" = aws_lb_target_group.payment_service.arn
-    "search-service"  = aws_lb_target_group.search_service.arn
-    "user-service"    = aws_lb_target_group.user_service.arn
-  }
+  value       = { for name, group in aws_lb_target_group.this : name => group.arn }
 
   # ECS can only attach a service to a target group that a listener already routes to.
-  depends_on = [aws_lb_listener_rule.catalog_service, aws_lb_listener_rule.order_service, aws_lb_listener_rule.payment_service, aws_lb_listener_rule.search_service, aws_lb_listener_rule.user_service]
+  depends_on = [aws_lb_listener_rule.this]
 }

@@ -47,34 +47,12 @@ data "aws_iam_policy_document" "kms" {
   }
 }
 
-# spec: secrets.db-credentials
-resource "aws_secretsmanager_secret" "db_credentials" {
-  name                    = "${var.name}/db-credentials"
-  description             = "PostgreSQL application credentials (username, password)."
-  kms_key_id              = aws_kms_key.this.arn
-  recovery_window_in_days = 30
-}
+# One secret per entry of local.secrets (secrets.tf). The values are set out of band.
+resource "aws_secretsmanager_secret" "this" {
+  for_each = local.secrets
 
-# spec: secrets.jwt-signing-key
-resource "aws_secretsmanager_secret" "jwt_signing_key" {
-  name                    = "${var.name}/jwt-signing-key"
-  description             = "Key the services use to sign and verify service JWTs."
+  name                    = "${var.name}/${each.key}"
+  description             = each.value.description
   kms_key_id              = aws_kms_key.this.arn
-  recovery_window_in_days = 30
-}
-
-# spec: secrets.redis-auth
-resource "aws_secretsmanager_secret" "redis_auth" {
-  name                    = "${var.name}/redis-auth"
-  description             = "Redis AUTH token for the cache cluster."
-  kms_key_id              = aws_kms_key.this.arn
-  recovery_window_in_days = 30
-}
-
-# spec: secrets.stripe-api-key
-resource "aws_secretsmanager_secret" "stripe_api_key" {
-  name                    = "${var.name}/stripe-api-key"
-  description             = "Stripe API credentials for payment-service."
-  kms_key_id              = aws_kms_key.this.arn
-  recovery_window_in_days = 30
+  recovery_window_in_days = each.value.recovery_window_days
 }

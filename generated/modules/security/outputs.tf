@@ -7,10 +7,5 @@ output "kms_key_arn" {
 
 output "secret_arns" {
   description = "ARN of each platform secret, by spec name."
-  value = {
-    "db-credentials"  = aws_secretsmanager_secret.db_credentials.arn
-    "jwt-signing-key" = aws_secretsmanager_secret.jwt_signing_key.arn
-    "redis-auth"      = aws_secretsmanager_secret.redis_auth.arn
-    "stripe-api-key"  = aws_secretsmanager_secret.stripe_api_key.arn
-  }
+  value       = { for name, secret in aws_secretsmanager_secret.this : name => secret.arn }
 }

@@ -1,7 +1,9 @@
 """The consistency layer: the rendered tree against the spec and against itself.
 
 * every spec entity produced its resources, and nothing was generated for an entity
-  the spec does not define (through the ``# spec:`` provenance markers);
+  the spec does not define: for each kind in the registry (:mod:`tfgen.render.kinds`),
+  each module it is placed in has its entity map (``local.<name>``) with exactly the
+  spec's entities, and one resource block per expected resource, ``for_each`` over it;
 * every reference resolves (variables, locals, resources, module inputs/outputs);
 * every tfvars key is a declared root variable, every required variable is set, and
   each value has the declared type.
@@ -13,29 +15,11 @@ import posixpath
 from collections.abc import Iterator, Mapping
 
 from tfgen.check.findings import Finding, HclLocation, Severity
-from tfgen.check.hcldoc import Block, HclDocument, parse_hcl
+from tfgen.check.hcldoc import Attribute, Block, HclDocument, parse_hcl
 from tfgen.check.references import LAYER, Module, check_references
 from tfgen.check.tftypes import TypeSyntaxError, parse_type, type_errors
-from tfgen.render.provenance import build_provenance
+from tfgen.render.kinds import KINDS, EntityKind, Placement, module_present, placements
 from tfgen.spec.model import Platform
-
-# Which resources each spec entity must produce, per module.
-EXPECTED: dict[tuple[str, str], frozenset[str]] = {
-    ("ecs", "services"): frozenset(
-        {
-            "aws_ecs_service",
-            "aws_ecs_task_definition",
-            "aws_appautoscaling_target",
-            "aws_appautoscaling_policy",
-            "aws_cloudwatch_log_group",
-            "aws_iam_role",
-            "aws_security_group",
-        }
-    ),
-    ("ecr", "services"): frozenset({"aws_ecr_repository", "aws_ecr_lifecycle_policy"}),
-    ("ingress", "routed"): frozenset({"aws_lb_target_group", "aws_lb_listener_rule"}),
-    ("security", "secrets"): frozenset({"aws_secretsmanager_secret"}),
-}
 
 
 def parse_tree(files: Mapping[str, str]) -> dict[str, HclDocument]:
@@ -54,61 +38,91 @@ def modules_of(docs: Mapping[str, HclDocument]) -> dict[str, Module]:
     return {folder: Module.of(folder, group) for folder, group in sorted(grouped.items())}
 
 
-def _entities(platform: Platform) -> dict[str, set[str]]:
-    return {
-        "services": set(platform.services),
-        "routed": {n for n, s in platform.services.items() if s.routes is not None},
-        "secrets": set(platform.secrets),
-    }
+def _module_docs(docs: Mapping[str, HclDocument], module: str) -> list[HclDocument]:
+    folder = f"modules/{module}/"
+    return [d for p, d in docs.items() if p.startswith(folder) and p.endswith(".tf")]
 
 
-def _produced(
-    files: Mapping[str, str], docs: Mapping[str, HclDocument]
-) -> dict[tuple[str, str, str], set[str]]:
-    """(module, section, entity) -> resource types found under that entity's marker."""
-    provenance = build_provenance(files)
-    produced: dict[tuple[str, str, str], set[str]] = {}
-    for path, doc in docs.items():
-        parts = path.split("/")
-        if len(parts) != 3 or parts[0] != "modules":
+def _entity_map(mdocs: list[HclDocument], local: str) -> tuple[Attribute, HclDocument] | None:
+    for doc in mdocs:
+        attr = doc.locals().get(local)
+        if attr is not None:
+            return attr, doc
+    return None
+
+
+def _iterates(block: Block, local: str) -> bool:
+    """The block is ``for_each = local.<local>`` (exactly: checkov expands only that)."""
+    value = block.value("for_each")
+    return value is not None and value.traversal() == f"local.{local}"
+
+
+def _con(code: str, message: str, where: HclLocation, hint: str) -> Finding:
+    return Finding(LAYER, Severity.ERROR, code, message, where, hint=hint)
+
+
+_BUG = "a template lost this entity's resources (tfgen bug)"
+
+
+def _map_coverage(
+    platform: Platform, kind: EntityKind, placement: Placement, mdocs: list[HclDocument]
+) -> Iterator[Finding]:
+    folder = f"modules/{placement.module}"
+    for emap in placement.maps:
+        local = emap.local
+        found = _entity_map(mdocs, local)
+        if found is None:
+            where = HclLocation(f"{folder}/{placement.local}.tf")
+            yield _con("CON001", f"{folder} has no local.{local} (one entry per "
+                       f"{kind.section} entity)", where, _BUG)  # fmt: skip
             continue
-        for block in doc.resources():
-            spec = provenance.path_at(path, block.line)
-            if spec is not None and len(spec) == 2:
-                produced.setdefault((parts[1], spec[0], spec[1]), set()).add(block.resource_type)
-    return produced
+        attr, doc = found
+        keys = set(attr.value.as_dict() or {})
+        expected = set(kind.placed(platform, placement, emap))
+        where = HclLocation(doc.filename, attr.line, attr.column, f"local.{local}")
+        for name in sorted(expected - keys):
+            yield _con("CON001", f"{kind.section}.{name} is missing from local.{local} in "
+                       f"{folder}: it gets none of those resources", where, _BUG)  # fmt: skip
+        for name in sorted(keys - expected):
+            yield _con("CON002", f"local.{local} in {folder} has an entry for {kind.section}."
+                       f"{name}, which the spec does not define there", where,
+                       "remove the stale entry (tfgen bug)")  # fmt: skip
+    yield from _block_coverage(kind, placement, mdocs)
+
+
+def _block_coverage(
+    kind: EntityKind, placement: Placement, mdocs: list[HclDocument]
+) -> Iterator[Finding]:
+    blocks = {
+        (b.type, b.resource_type, b.name): b
+        for doc in mdocs
+        for b in (*doc.resources(), *doc.data_sources())
+    }
+    folder = f"modules/{placement.module}"
+    for resource in placement.resources:
+        local = placement.map_of(resource).local
+        block = blocks.get(("data" if resource.data else "resource", resource.type, resource.name))
+        if block is not None and _iterates(block, local):
+            continue
+        where = HclLocation(f"{folder}/main.tf")
+        if block is not None:
+            where = HclLocation(block.filename, block.line, block.column, block.address)
+        yield _con(
+            "CON001",
+            f"{folder} has no {resource.type}.{resource.name} with for_each = local.{local}: "
+            f"{kind.section} entities get no {resource.type}",
+            where,
+            "a template lost this kind's resources (tfgen bug)",
+        )
 
 
 def _coverage(
-    platform: Platform, files: Mapping[str, str], docs: Mapping[str, HclDocument]
+    platform: Platform, docs: Mapping[str, HclDocument], kinds: tuple[EntityKind, ...]
 ) -> Iterator[Finding]:
-    entities = _entities(platform)
-    produced = _produced(files, docs)
-    for (module, kind), expected in sorted(EXPECTED.items()):
-        section = "services" if kind == "routed" else kind
-        for name in sorted(entities[kind]):
-            missing = expected - produced.get((module, section, name), set())
-            if missing:
-                yield Finding(
-                    LAYER,
-                    Severity.ERROR,
-                    "CON001",
-                    f"{section}.{name} produced no {', '.join(sorted(missing))} in "
-                    f"modules/{module}",
-                    HclLocation(f"modules/{module}/main.tf"),
-                    hint="a template lost this entity's resources (tfgen bug)",
-                )
-    for module, section, name in sorted(produced):
-        if name not in entities.get(section, {name}):
-            yield Finding(
-                LAYER,
-                Severity.ERROR,
-                "CON002",
-                f"modules/{module} has resources for {section}.{name}, which the spec "
-                "does not define",
-                HclLocation(f"modules/{module}/main.tf"),
-                hint="remove the stale resources (tfgen bug)",
-            )
+    for kind, placement in placements(kinds):
+        if module_present(platform, placement.module, kinds):
+            mdocs = _module_docs(docs, placement.module)
+            yield from _map_coverage(platform, kind, placement, mdocs)
 
 
 def _tfvars_findings(doc: HclDocument, root: Module) -> Iterator[Finding]:
@@ -164,7 +178,9 @@ def _type_findings(variable: Block, value: object, location: HclLocation) -> Ite
         )
 
 
-def check_consistency(platform: Platform | None, files: Mapping[str, str]) -> list[Finding]:
+def check_consistency(
+    platform: Platform | None, files: Mapping[str, str], kinds: tuple[EntityKind, ...] = KINDS
+) -> list[Finding]:
     """Consistency findings for a rendered tree (``platform`` None: skip spec coverage)."""
     docs = parse_tree(files)
     modules = modules_of(docs)
@@ -175,5 +191,5 @@ def check_consistency(platform: Platform | None, files: Mapping[str, str]) -> li
             if path.endswith(".tfvars"):
                 findings.extend(_tfvars_findings(doc, root))
     if platform is not None:
-        findings.extend(_coverage(platform, files, docs))
+        findings.extend(_coverage(platform, docs, kinds))
     return sorted(findings, key=Finding.sort_key)

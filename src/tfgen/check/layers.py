@@ -234,7 +234,13 @@ class SpecMapper:
     base: Source
     environments: Mapping[str, Source]
 
-    def locate(self, file: str, line: int) -> SpecLocation | None:
+    def locate(self, file: str, line: int, address: str = "") -> SpecLocation | None:
+        """The YAML of the entity of a ``for_each`` instance ``address``, else of the line."""
+        entity = self.provenance.entity_at(file, address)
+        if entity is not None and entity[-1] in self.base.data.get(entity[0], {}):
+            where = self.base.locate(entity)
+            if where is not None:
+                return SpecLocation(where.file, where.line, where.column)
         path = self.provenance.path_at(file, line)
         if path is None:
             return None
@@ -264,7 +270,7 @@ def map_to_spec(findings: list[Finding], mapper: SpecMapper, prefix: str) -> lis
         if loc is None:
             mapped.append(finding)
             continue
-        spec = mapper.locate(loc.file, loc.line) if loc.file else None
+        spec = mapper.locate(loc.file, loc.line, loc.address) if loc.file else None
         where = replace(loc, file=f"{prefix}{loc.file}" if loc.file else loc.file)
         mapped.append(replace(finding, location=where, spec_location=spec))
     return mapped

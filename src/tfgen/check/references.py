@@ -71,9 +71,15 @@ def _finding(
     )
 
 
+# The `from` of a moved/removed block names an address no longer in the configuration.
+_HISTORIC = frozenset({"moved", "removed"})
+
+
 def _refs(block: Block) -> Iterator[tuple[str, int, int]]:
     for nested in block.walk():
         for attr in nested.attributes.values():
+            if block.type in _HISTORIC and attr.name == "from":
+                continue
             for ref in attr.value.references():
                 yield ref, attr.line, attr.column
 

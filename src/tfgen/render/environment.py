@@ -41,6 +41,7 @@ def _strict(fn: Callable[..., hcl.Hcl]) -> Callable[..., hcl.Hcl]:
 FILTERS: dict[str, Callable[..., hcl.Hcl]] = {
     "hcl": hcl.literal,
     "hclmap": hcl.block_map,
+    "hclobject": hcl.object_block,
     "ident": hcl.ident,
     "comment": hcl.comment,
     "inner": hcl.inner,

@@ -107,6 +107,21 @@ def block_map(value: Mapping[str, Any], indent: int = 2) -> Hcl:
     return Hcl("{\n" + "\n".join(lines) + "\n" + " " * indent + "}")
 
 
+def object_block(value: Mapping[str, Any], indent: int = 0, depth: int = 2) -> Hcl:
+    """A multi-line object literal whose nested objects are multi-line too, down to
+    ``depth`` levels (lists, scalars and deeper objects stay on one line), so each field
+    of a rendered entity is a line of its own."""
+    if not value:
+        return Hcl("{}")
+    pad = " " * (indent + 2)
+    lines = []
+    for k, v in value.items():
+        nested = isinstance(v, Mapping) and v and depth > 1
+        text = object_block(v, indent + 2, depth - 1) if nested else literal(v)
+        lines.append(f"{pad}{_key(str(k))} = {text}")
+    return Hcl("{\n" + "\n".join(lines) + "\n" + " " * indent + "}")
+
+
 def ident(name: str) -> Hcl:
     """A Terraform identifier from an entity name: 'order-service' -> 'order_service'."""
     if not _NAME.match(name):

@@ -7,7 +7,6 @@ Templates under ``templates/`` mirror the output: ``modules/ecs/main.tf.j2`` ren
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,15 +16,18 @@ import jinja2
 from tfgen.errors import InternalError
 from tfgen.render.context import shared_context, tfvars_values
 from tfgen.render.environment import RawValueError, jinja_environment
+from tfgen.render.kinds import (
+    KINDS,
+    EntityKind,
+    module_present,
+    moves,
+    placements,
+    tier_values,
+)
 from tfgen.render.templates import template_dir
 from tfgen.spec.model import Environment, Platform
 
 PER_ENV_PREFIX = "environments/env."
-# Modules rendered only when the platform has what they build.
-OPTIONAL_MODULES: dict[str, Callable[[Platform], bool]] = {
-    "modules/ingress/": lambda p: p.ingress is not None,
-    "modules/waf/": lambda p: p.ingress is not None,
-}
 SUFFIX = ".j2"
 
 
@@ -64,8 +66,46 @@ def _render(name: str, context: dict[str, Any]) -> str:
         raise InternalError("TFG402", f"template {name} failed to render: {exc}") from exc
 
 
+def _wanted(template: str, platform: Platform, kinds: tuple[EntityKind, ...]) -> bool:
+    """Module templates render only when the registry says the module is present."""
+    parts = template.split("/")
+    return parts[0] != "modules" or module_present(platform, parts[1], kinds)
+
+
+ENTITIES_TEMPLATE = "_shared/entities.tf.j2"
+MOVED_TEMPLATE = "_shared/moved.tf.j2"
+
+
+def _entity_files(
+    platform: Platform, shared: dict[str, Any], kinds: tuple[EntityKind, ...]
+) -> dict[str, str]:
+    """Per module of a kind: the locals map of its entities (``<local>.tf``) and the
+    ``moved`` blocks from the explicit addresses of earlier tfgen versions (``moved.tf``)."""
+    files: dict[str, str] = {}
+    for kind, placement in placements(kinds):
+        if not module_present(platform, placement.module, kinds):
+            continue
+        maps = {
+            emap.local: {
+                name: emap.structure(name, entity)
+                for name, entity in kind.placed(platform, placement, emap).items()
+            }
+            for emap in placement.maps
+        }
+        context = {**shared, "section": kind.section, "maps": maps}
+        folder = f"modules/{placement.module}"
+        files[f"{folder}/{placement.local}.tf"] = _render(ENTITIES_TEMPLATE, context)
+        found = moves(platform, placement.module, kinds)
+        if found:
+            files[f"{folder}/moved.tf"] = _render(MOVED_TEMPLATE, {**shared, "moves": found})
+    return files
+
+
 def render_tree(
-    platform: Platform, environments: list[Environment], known: list[str]
+    platform: Platform,
+    environments: list[Environment],
+    known: list[str],
+    kinds: tuple[EntityKind, ...] = KINDS,
 ) -> RenderedTree:
     """Render the shared HCL from the specs and one tfvars/backend per given environment.
 
@@ -75,15 +115,25 @@ def render_tree(
     shared = shared_context(platform, sorted(known))
     tree = RenderedTree()
     for template in _templates(template_dir()):
-        wanted = [want for prefix, want in OPTIONAL_MODULES.items() if template.startswith(prefix)]
-        if not all(want(platform) for want in wanted):
+        if not _wanted(template, platform, kinds):
             continue
         out = template.removesuffix(SUFFIX)
         if template.startswith(PER_ENV_PREFIX):
             kind = out.removeprefix(PER_ENV_PREFIX)
             for env in environments:
-                context = {**shared, "env": env.name, "values": tfvars_values(env)}
+                values = tfvars_values(env) | tier_values(env.platform, kinds)
+                context = {
+                    **shared,
+                    "env": env.name,
+                    "values": values,
+                    "entity_maps": sorted(k.section for k in kinds if k.tier_fields),
+                }
                 tree.files[f"environments/{env.name}.{kind}"] = _render(template, context)
         else:
             tree.files[out] = _render(template, shared)
-    return tree
+    entity_files = _entity_files(platform, shared, kinds)
+    clash = sorted(set(entity_files) & set(tree.files))
+    if clash:
+        raise InternalError("TFG402", f"an entity map would overwrite the template of {clash[0]}")
+    tree.files.update(entity_files)
+    return RenderedTree(dict(sorted(tree.files.items())))

@@ -1,0 +1,362 @@
+"""The entity-kind registry: one entry per kind of repeated spec entity.
+
+A kind (services, secrets, ...) is a map of named entities in one spec section.  Its
+entry says everything the other stages need to know about it, so that adding a kind is
+its model, its templates, one entry in :data:`KINDS` and tests:
+
+* ``section`` and ``model``: where the entities are in the spec, and their pydantic type;
+* ``placements``: the modules that build resources for the entities.  Each gets its
+  entity maps rendered from the spec (``local.<name>``, one literal entry per entity,
+  keyed by entity name, each marked ``# spec: <section>.<entity>``, all in
+  ``<first map>.tf``) and has one block per resource, ``for_each = local.<name>``, so a
+  reviewer reads ``aws_ecs_service.this["order-service"]``;
+* the presence rule: which entities a module builds (its first map's ``when``), which of
+  those get a resource (the ``when`` of the map the resource iterates); a module that
+  only a kind uses is rendered only when it has entities;
+* the expected resources (the consistency layer checks the maps and the blocks), the
+  explicit names used before ``for_each`` (``Resource.legacy``, rendered into ``moved``
+  blocks) and provenance: every instance address ``<type>.<name>["<entity>"]`` maps
+  back to ``<section>.<entity>``;
+* ``tier_fields``: the values that differ per workspace, rendered into the tfvars map
+  ``<section> = { "<entity>" = { field = value } }`` and mapped back to their spec path.
+
+:data:`MODULES` lists the modules the templates always have, with the spec section their
+unmarked lines map to and when they are rendered.  A module that only a new kind uses
+needs no entry there: its section is the kind's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from tfgen.render import hcl
+from tfgen.render.context import (
+    ecr_entry,
+    ecs_entry,
+    route_entry,
+    routed_entry,
+    secret_entry,
+    secret_reader_entry,
+)
+from tfgen.spec.model import Platform, Secret, Service
+
+SpecPath = tuple[str, ...]
+Predicate = Callable[[Any], bool]
+
+
+def _always(_: Any) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class EntityMap:
+    """A ``locals`` map rendered into a module: one literal entry per entity (``when``
+    selects them), built by ``structure``.  Only literals: checkov expands a ``for_each``
+    into its instances only when it can evaluate the whole map."""
+
+    local: str
+    structure: Callable[[str, Any], Mapping[str, Any]]
+    when: Predicate = _always
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One block built per entity: ``<type>.<name>["<entity>"]``, ``for_each`` over
+    ``local.<local>`` (default: the placement's first map).
+
+    ``legacy`` is its explicit name before ``for_each`` (``{id}`` stands for the entity
+    as an identifier); ``data`` marks a data source.
+    """
+
+    type: str
+    name: str
+    legacy: str | None = None
+    data: bool = False
+    local: str | None = None
+
+    def address(self, key: str) -> str:
+        prefix = "data." if self.data else ""
+        return f"{prefix}{self.type}.{self.name}[{hcl.string(key)}]"
+
+    def legacy_address(self, key: str) -> str | None:
+        """The explicit address tfgen wrote before ``for_each`` (resources only)."""
+        if self.legacy is None or self.data:
+            return None
+        return f"{self.type}.{self.legacy.format(id=hcl.ident(key))}"
+
+
+@dataclass(frozen=True)
+class Placement:
+    """The resources one module builds per entity, and the maps they iterate.
+
+    The first map selects the entities the module builds at all; the others (for
+    resources only some entities get) select among those.  All are rendered into
+    ``modules/<module>/<first map>.tf``.
+    """
+
+    module: str
+    maps: tuple[EntityMap, ...]
+    resources: tuple[Resource, ...]
+
+    @property
+    def local(self) -> str:
+        return self.maps[0].local
+
+    @property
+    def when(self) -> Predicate:
+        return self.maps[0].when
+
+    def map_of(self, resource: Resource) -> EntityMap:
+        wanted = resource.local or self.local
+        return next(m for m in self.maps if m.local == wanted)
+
+
+@dataclass(frozen=True)
+class EntityKind:
+    section: str
+    model: type[BaseModel]
+    placements: tuple[Placement, ...]
+    tier_fields: Mapping[str, SpecPath] = field(default_factory=dict)
+
+    def entities(self, platform: Platform) -> dict[str, Any]:
+        """The kind's entities, by name, sorted (the order of every rendered map)."""
+        found: Mapping[str, Any] = getattr(platform, self.section, None) or {}
+        return dict(sorted(found.items()))
+
+    def placed(
+        self, platform: Platform, placement: Placement, emap: EntityMap | None = None
+    ) -> dict[str, Any]:
+        """The entities of ``placement``'s first map (or of ``emap``, among those)."""
+        wanted = (placement.when, emap.when if emap is not None else _always)
+        return {n: e for n, e in self.entities(platform).items() if all(w(e) for w in wanted)}
+
+
+@dataclass(frozen=True)
+class Module:
+    """A module that is not built for one kind: where its lines map, when it exists."""
+
+    name: str
+    section: SpecPath
+    present: Callable[[Platform], bool] = lambda _: True
+
+
+# --------------------------------------------------------------------------- the registry
+
+
+def _has_ingress(platform: Platform) -> bool:
+    return platform.ingress is not None
+
+
+def _routed(service: Service) -> bool:
+    return service.routes is not None
+
+
+def _has_secrets(service: Service) -> bool:
+    return bool(service.secrets)
+
+
+_READERS = "services_with_secrets"
+_INGRESS_RULE = "aws_vpc_security_group_ingress_rule"
+_EGRESS_RULE = "aws_vpc_security_group_egress_rule"
+
+MODULES: dict[str, Module] = {
+    "network": Module("network", ("network",)),
+    "security": Module("security", ("secrets",)),
+    "ecr": Module("ecr", ("services",)),
+    "ingress": Module("ingress", ("ingress",), _has_ingress),
+    "waf": Module("waf", ("ingress", "waf"), _has_ingress),
+    "ecs": Module("ecs", ("services",)),
+}
+
+SERVICES = EntityKind(
+    section="services",
+    model=Service,
+    placements=(
+        Placement(
+            module="ecs",
+            maps=(
+                EntityMap("services", ecs_entry),
+                EntityMap("routed_services", routed_entry, _routed),
+                EntityMap(_READERS, secret_reader_entry, _has_secrets),
+            ),
+            resources=(
+                Resource("aws_cloudwatch_log_group", "this", "{id}"),
+                Resource("aws_iam_role", "execution", "{id}_execution"),
+                Resource("aws_iam_role_policy_attachment", "execution", "{id}_execution"),
+                Resource("aws_iam_policy_document", "secrets", data=True, local=_READERS),
+                Resource(
+                    "aws_iam_role_policy", "secrets", "{id}_secrets", local="services_with_secrets"
+                ),
+                Resource("aws_iam_role", "task", "{id}_task"),
+                Resource("aws_security_group", "this", "{id}"),
+                Resource(_INGRESS_RULE, "from_alb", "{id}_from_alb", local="routed_services"),
+                Resource(_EGRESS_RULE, "alb_to", "alb_to_{id}", local="routed_services"),
+                Resource(_EGRESS_RULE, "https", "{id}_https"),
+                Resource("aws_ecs_task_definition", "this", "{id}"),
+                Resource("aws_ecs_service", "this", "{id}"),
+                Resource("aws_appautoscaling_target", "this", "{id}"),
+                Resource("aws_appautoscaling_policy", "cpu", "{id}_cpu"),
+                Resource("aws_appautoscaling_policy", "memory", "{id}_memory"),
+            ),
+        ),
+        Placement(
+            module="ecr",
+            maps=(EntityMap("repositories", ecr_entry),),
+            resources=(
+                Resource("aws_ecr_repository", "this", "{id}"),
+                Resource("aws_ecr_lifecycle_policy", "this", "{id}"),
+            ),
+        ),
+        Placement(
+            module="ingress",
+            maps=(EntityMap("routes", route_entry, _routed),),
+            resources=(
+                Resource("aws_lb_target_group", "this", "{id}"),
+                Resource("aws_lb_listener_rule", "this", "{id}"),
+            ),
+        ),
+    ),
+    tier_fields={
+        "cpu": ("size", "cpu"),
+        "memory": ("size", "memory"),
+        "desired_count": ("scale", "desired"),
+        "min_capacity": ("scale", "min"),
+        "max_capacity": ("scale", "max"),
+        "cpu_target": ("scale", "cpu_target"),
+        "memory_target": ("scale", "memory_target"),
+        "scale_in_cooldown": ("scale", "scale_in_cooldown"),
+        "scale_out_cooldown": ("scale", "scale_out_cooldown"),
+        "image_tag": ("image", "tag"),
+        "environment": ("environment",),
+        "capacity": ("capacity",),
+    },
+)
+
+SECRETS = EntityKind(
+    section="secrets",
+    model=Secret,
+    placements=(
+        Placement(
+            module="security",
+            maps=(EntityMap("secrets", secret_entry),),
+            resources=(Resource("aws_secretsmanager_secret", "this", "{id}"),),
+        ),
+    ),
+)
+
+KINDS: tuple[EntityKind, ...] = (SERVICES, SECRETS)
+
+
+# --------------------------------------------------------------------------- queries
+
+
+def placements(kinds: tuple[EntityKind, ...] = KINDS) -> Iterator[tuple[EntityKind, Placement]]:
+    for kind in kinds:
+        for placement in kind.placements:
+            yield kind, placement
+
+
+def module_section(module: str, kinds: tuple[EntityKind, ...] = KINDS) -> SpecPath | None:
+    """The spec section a module's unmarked lines come from (None: not a known module)."""
+    if module in MODULES:
+        return MODULES[module].section
+    return next(((k.section,) for k, p in placements(kinds) if p.module == module), None)
+
+
+def module_present(platform: Platform, module: str, kinds: tuple[EntityKind, ...] = KINDS) -> bool:
+    """Whether ``modules/<module>/`` is rendered for ``platform``."""
+    if module in MODULES:
+        return MODULES[module].present(platform)
+    own = [(k, p) for k, p in placements(kinds) if p.module == module]
+    return not own or any(k.placed(platform, p) for k, p in own)
+
+
+def _walk(value: Any, path: SpecPath) -> Any:
+    for part in path:
+        value = getattr(value, part)
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    if isinstance(value, Mapping):
+        return dict(sorted(value.items()))
+    return value
+
+
+def tier_values(platform: Platform, kinds: tuple[EntityKind, ...] = KINDS) -> dict[str, Any]:
+    """The tfvars map of every kind with tier values: section -> entity -> field -> value."""
+    return {
+        kind.section: {
+            name: {key: _walk(entity, path) for key, path in kind.tier_fields.items()}
+            for name, entity in kind.entities(platform).items()
+        }
+        for kind in kinds
+        if kind.tier_fields
+    }
+
+
+def tier_variables(kinds: tuple[EntityKind, ...] = KINDS) -> dict[str, EntityKind]:
+    """The tfvars variables that hold one entry per entity (named after the section)."""
+    return {kind.section: kind for kind in kinds if kind.tier_fields}
+
+
+@dataclass(frozen=True)
+class Move:
+    source: hcl.Hcl
+    target: hcl.Hcl
+
+
+@dataclass(frozen=True)
+class EntityMoves:
+    path: str
+    moves: list[Move]
+
+
+def moves(
+    platform: Platform, module: str, kinds: tuple[EntityKind, ...] = KINDS
+) -> list[EntityMoves]:
+    """The ``moved`` blocks of one module: every explicit address of an entity's resource
+    (before ``for_each``) to its instance address, grouped by entity."""
+    found = []
+    for kind, placement in placements(kinds):
+        if placement.module != module:
+            continue
+        members = {m.local: kind.placed(platform, placement, m) for m in placement.maps}
+        for name in kind.placed(platform, placement):
+            pairs = [
+                Move(hcl.Hcl(legacy), hcl.Hcl(r.address(name)))
+                for r in placement.resources
+                if name in members[placement.map_of(r).local]
+                and (legacy := r.legacy_address(name)) is not None
+            ]
+            if pairs:
+                found.append(EntityMoves(f"{kind.section}.{name}", pairs))
+    return found
+
+
+_ADDRESS = re.compile(
+    r"^(?:module\.(?P<module>[A-Za-z0-9_-]+)\.)*(?:data\.)?"
+    r'(?P<type>[A-Za-z0-9_]+)\.(?P<name>[A-Za-z0-9_-]+)\["(?P<key>[^"]+)"\]$'
+)
+
+
+def entity_of(module: str, address: str, kinds: tuple[EntityKind, ...] = KINDS) -> SpecPath | None:
+    """The spec entity of a ``for_each`` instance address in ``module``, or None.
+
+    ``address`` may carry ``module.<name>.`` prefixes (checkov's form) and ``data.``;
+    keys of the form ``<entity>/<part>`` belong to ``<entity>``.
+    """
+    match = _ADDRESS.match(address)
+    if match is None:
+        return None
+    module = match.group("module") or module
+    rtype, name = match.group("type"), match.group("name")
+    for kind, placement in placements(kinds):
+        if placement.module == module and any(
+            r.type == rtype and r.name == name for r in placement.resources
+        ):
+            return (kind.section, match.group("key").split("/", 1)[0])
+    return None
