@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -437,3 +438,25 @@ def test_install_script_is_quick_when_installed(checkov_exe: Path) -> None:
     proc = subprocess.run(["bash", str(INSTALL)], capture_output=True, text=True, check=True)
     assert time.perf_counter() - start < 2.0
     assert Path(proc.stdout.strip()) == checkov_exe
+
+
+@pytest.mark.e2e
+def test_lint_reports_an_unparsable_file_and_everything_else(tmp_path: Path) -> None:
+    """Through the real CLI: the file checkov cannot read is an error finding with its path,
+    and the run goes on to report the other files' findings (all layers)."""
+    folder = _copy_fixture("for-comment", tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tfgen", "lint", str(folder), "--format", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    found = {(f["code"], f["severity"], f["location"]["file"]) for f in report["findings"]}
+    assert ("TFG524", "error", "for-comment/for_comment.tf") in found
+    assert ("CKV_AWS_24", "warning", "for-comment/main.tf") in found
+    assert ("AWS405", "warning", "for-comment/main.tf") in found  # the rules layer ran too
+    assert report["summary"]["layers_run"][-2:] == ["terraform", "checkov"]
