@@ -9,12 +9,14 @@ tested for real by pointing pip at a closed local port.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from helpers import REPO
 from tfgen.check.checkov_env import (
@@ -25,6 +27,7 @@ from tfgen.check.checkov_env import (
     checkov_venv,
     ensure,
 )
+from tfgen.cli import main
 from tfgen.errors import ToolError
 
 TINY = "pyflakes==3.2.0"
@@ -195,6 +198,29 @@ def test_auto_install_can_be_turned_off(tmp_path: Path) -> None:
     )
     assert "tfgen setup checkov" in proc.stderr
     assert not checkov_venv(_env(tmp_path)).path.exists()
+
+
+def test_checkov_failing_while_it_runs_keeps_the_other_findings(tmp_path: Path) -> None:
+    false = shutil.which("false")
+    assert false is not None
+    proc = _tfgen(tmp_path, "lint", str(INSECURE), "--only", "rules,checkov", TFGEN_CHECKOV=false)
+    assert proc.returncode == 3, proc.stderr
+    assert "AWS405" in proc.stdout
+    assert "TFG521 layer checkov did not run:" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_missing_checkov_through_cli_runner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TFGEN_CHECKOV", raising=False)
+    monkeypatch.setenv("TFGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("TFGEN_NO_AUTO_INSTALL", "1")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["lint", str(INSECURE), "--only", "rules,checkov"])
+    assert result.exit_code == 3, result.stderr
+    assert "AWS405" in result.stdout
+    assert "TFG521 layer checkov did not run: checkov not found" in result.stderr
 
 
 @pytest.mark.e2e
