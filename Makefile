@@ -1,4 +1,5 @@
-# tfgen — see README.md. Everything installs into .venv (and checkov into .venv-checkov).
+# tfgen — see README.md. Everything installs into .venv; checkov into the pinned virtualenv
+# tfgen manages in its cache (`tfgen setup checkov`, else on first use).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -17,8 +18,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-checkov:
-	bash tools/install-checkov.sh
+## checkov: provision the pinned checkov in tfgen's cache (tfgen would do it on first use)
+checkov: install
+	$(TFGEN) setup checkov
 
 ## demo: install, render dev/staging/prod of the bookstore example and validate them
 demo: install checkov

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Install checkov into its own virtualenv. checkov pins bc-python-hcl2, whose `hcl2`
+# Install checkov into a repo-local virtualenv (.venv-checkov), for developers who want it
+# next to the checkout. tfgen itself needs none of this: it provisions the same pinned
+# checkov in its cache on first use, or with `tfgen setup checkov` (what `make checkov`
+# runs; see src/tfgen/check/checkov_env.py). checkov pins bc-python-hcl2, whose `hcl2`
 # module would shadow python-hcl2 in tfgen's environment, so tfgen runs checkov as a
-# subprocess from this venv (see src/tfgen/check/checkov.py, which finds it).
+# subprocess from its own venv (src/tfgen/check/checkov.py finds this one too).
+# The pin below must equal CHECKOV_REQUIREMENT in checkov_env.py (a test checks it).
 #
 # Usage: tools/install-checkov.sh [VENV_DIR]
 #   VENV_DIR      default: $TFGEN_CHECKOV_VENV, else <repo root>/.venv-checkov

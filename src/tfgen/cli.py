@@ -24,6 +24,7 @@ from tfgen.spec.loader import environment_names
 from tfgen.terminal import color_enabled
 
 if TYPE_CHECKING:  # the checks import lark and the rules: load them only when used
+    from tfgen.check.gate import GateRecord
     from tfgen.check.run import Options, Result
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -207,6 +208,15 @@ class ReportArgs:
         )
 
     def emit(self, result: Result) -> None:
+        """Print the report, then exit 3 when a layer could not run, 1 on failing findings."""
+        self.show(result)
+        if result.tool_errors:
+            sys.exit(int(ExitCode.TOOL))
+        if result.report.summary().failed:
+            sys.exit(int(ExitCode.FINDINGS))
+
+    def show(self, result: Result) -> None:
+        """Print the report, the skipped checks and the layers that could not run."""
         from tfgen.check import baseline  # noqa: PLC0415
         from tfgen.check.report import render as render_report  # noqa: PLC0415
 
@@ -220,8 +230,8 @@ class ReportArgs:
             click.echo(text, nl=not text.endswith("\n"))
         for line in _skip_lines(result.skipped):
             click.echo(line, err=True)
-        if result.report.summary().failed:
-            sys.exit(int(ExitCode.FINDINGS))
+        for problem in result.tool_errors:
+            click.echo(problem.render(), err=True)
 
 
 def _context_color() -> bool | None:
@@ -361,26 +371,104 @@ def deploy_options(fn: F) -> F:
                      help="Limit to a resource or module address (repeatable)."),
         click.option("--backend-config", "backend_config", multiple=True,
                      help="Extra backend setting, key=value (repeatable)."),
+        click.option("--fail-on", type=click.Choice(["error", "warning", "info"]),
+                     default="error", show_default=True,
+                     help="Refuse to plan when a finding has at least this severity."),
+        click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Accept the findings listed in this baseline file."),
+        click.option("--skip-validation", is_flag=True,
+                     help="Bypass the validation gate (needs --reason; recorded with the plan)."),
+        click.option("--reason", help="Why the validation gate is bypassed."),
     )):  # fmt: skip
         fn = option(fn)
     return fn
+
+
+@dataclass(frozen=True)
+class GateArgs:
+    fail_on: str
+    baseline: Path | None
+    skip_validation: bool
+    reason: str | None
+
+    def run(self, root: Path, env: str) -> GateRecord:
+        """Validate ENV as ``tfgen validate ENV`` does (before terraform runs), print the
+        findings, and refuse (exit 1, or 3 when a layer could not run) unless bypassed."""
+        from tfgen.check import gate  # noqa: PLC0415
+        from tfgen.check.run import validate_rendered  # noqa: PLC0415
+
+        reason = gate.bypass_reason(self.skip_validation, self.reason)
+        project = load_project(root, [env], all_envs=False)
+        files = render_project(project)
+        names = [*project.source.files, *(f for e in project.environments for f in e.source.files)]
+        spec, tree = gate.spec_hash(root, names), gate.files_hash(files)
+        if reason is not None:
+            record = gate.bypassed(env, reason, self.fail_on, spec, tree)
+            click.echo(record.banner(), err=True)
+            return record
+        report = ReportArgs(None, None, "text", None, self.fail_on, self.baseline, None)
+        opts = report.options([env])
+        result = validate_rendered(
+            files, project.platform, project.source, project.environments, root / "generated", opts
+        )
+        report.show(result)
+        _refuse_unless_clean(result, env)
+        record = gate.passed(env, result.report, spec, tree)
+        click.echo(record.banner(), err=True)
+        return record
+
+
+def _refuse_unless_clean(result: Result, env: str) -> None:
+    bypass = "fix them, or bypass the gate with --skip-validation --reason TEXT"
+    if result.tool_errors:
+        click.echo(f"refusing to plan {env}: a validation layer could not run; {bypass}", err=True)
+        sys.exit(int(ExitCode.TOOL))
+    summary = result.report.summary()
+    if summary.failed:
+        click.echo(
+            f"refusing to plan {env}: findings at or above --fail-on {summary.fail_on.label}; "
+            + bypass, err=True,
+        )  # fmt: skip
+        sys.exit(int(ExitCode.FINDINGS))
+
+
+def gate_args(fn: F) -> F:
+    """Collect the gate options into one ``gate: GateArgs``."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        names = ("fail_on", "baseline", "skip_validation", "reason")
+        return fn(*args, gate=GateArgs(**{n: kwargs.pop(n) for n in names}), **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 @main.command(name="plan")
 @deploy_options
 @click.pass_context
 @guarded
+@gate_args
 def plan_cmd(
-    ctx: click.Context, env: str, targets: tuple[str, ...], backend_config: tuple[str, ...]
+    ctx: click.Context,
+    env: str,
+    targets: tuple[str, ...],
+    backend_config: tuple[str, ...],
+    gate: GateArgs,
 ) -> None:
-    """Plan ENV in its workspace with its tfvars and backend (terraform plan)."""
+    """Validate ENV (every layer, cached), then plan it in its workspace with its tfvars and
+    backend (terraform plan); the gate's verdict is saved beside the plan."""
+    from tfgen.check.gate import write_record  # noqa: PLC0415
     from tfgen.terraform.workspace import plan_environment  # noqa: PLC0415
 
-    out = _up_to_date(_project(ctx), env)
+    root = _project(ctx)
+    out = _up_to_date(root, env)
+    record = gate.run(root, env)
     result = plan_environment(out, env, targets, backend_config)
+    saved = write_record(record, result.plan_file)
     click.echo(result.stdout, nl=False)
     click.echo(
-        f"plan saved to {result.plan_file}; changes: {'yes' if result.has_changes else 'no'}"
+        f"plan saved to {result.plan_file} (gate record {saved.name}); "
+        f"changes: {'yes' if result.has_changes else 'no'}"
     )
 
 
@@ -389,19 +477,27 @@ def plan_cmd(
 @click.option("--yes", is_flag=True, help="Apply without asking (CI).")
 @click.pass_context
 @guarded
+@gate_args
 def apply_cmd(
     ctx: click.Context,
     env: str,
     targets: tuple[str, ...],
     backend_config: tuple[str, ...],
     yes: bool,
+    gate: GateArgs,
 ) -> None:
-    """Plan ENV, show the plan, and apply exactly that plan."""
+    """Validate ENV (every layer, cached), plan it, show the plan, and apply exactly that
+    plan; only a plan that passed the gate, or bypassed it with a reason, is applied."""
+    from tfgen.check.gate import read_record, write_record  # noqa: PLC0415
     from tfgen.terraform.workspace import apply_plan, plan_environment  # noqa: PLC0415
 
-    out = _up_to_date(_project(ctx), env)
+    root = _project(ctx)
+    out = _up_to_date(root, env)
+    record = gate.run(root, env)
     result = plan_environment(out, env, targets, backend_config)
+    write_record(record, result.plan_file)
     click.echo(result.stdout, nl=False)
+    click.echo(read_record(result.plan_file).banner(), err=True)  # what is about to be applied
     if not result.has_changes:
         click.echo(f"{env}: no changes")
         return
@@ -410,6 +506,20 @@ def apply_cmd(
             raise click.UsageError("not a terminal: pass --yes to apply the plan above")
         click.confirm(f"Apply this plan to {env}?", abort=True)
     click.echo(apply_plan(out, result), nl=False)
+
+
+@main.command()
+@click.argument("tool", type=click.Choice(["checkov"]))
+@guarded
+def setup(tool: str) -> None:
+    """Install TOOL into tfgen's cache now (else it is installed on first use).
+
+    checkov: a virtualenv with the pinned checkov in <cache>/checkov-<version>/; prints
+    the path of the checkov executable.  TFGEN_CHECKOV, when set, is used instead of it.
+    """
+    from tfgen.check.checkov_env import checkov_venv, ensure  # noqa: PLC0415
+
+    click.echo(ensure(checkov_venv()))
 
 
 @main.command()

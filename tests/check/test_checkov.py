@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from tfgen.check.checkov import (
     parse_output,
     run_checkov,
 )
+from tfgen.check.checkov_env import CHECKOV_REQUIREMENT, checkov_venv
 from tfgen.check.findings import Finding, Severity
 from tfgen.errors import ExitCode, ToolError
 
@@ -202,17 +204,50 @@ def test_changed_content_is_scanned_again(scan: Scan, checkov_exe: Path, tmp_pat
 
 
 @pytest.mark.e2e
-def test_file_checkov_cannot_parse_is_a_tool_error(checkov_exe: Path, tmp_path: Path) -> None:
+def test_file_checkov_cannot_parse_is_a_finding_on_that_file(
+    checkov_exe: Path, tmp_path: Path
+) -> None:
     folder = _copy_fixture("broken", tmp_path)
     cache = tmp_path / "cache"
-    with pytest.raises(ToolError) as caught:
-        run_checkov(folder, cache_dir=cache, executable=checkov_exe)
-    assert caught.value.exit_code == ExitCode.TOOL
-    problem = caught.value.problems[0]
-    assert problem.code == "TFG524"
-    assert "bad.tf" in problem.message
-    assert "main.tf" not in problem.message
-    assert not list(cache.glob("*.json"))  # a failed scan is never cached
+    result = run_checkov(folder, cache_dir=cache, executable=checkov_exe)
+    unparsed = [f for f in result.findings if f.code == "TFG524"]
+    assert [(f.location.file if f.location else None, f.severity) for f in unparsed] == [
+        ("bad.tf", Severity.ERROR)
+    ]
+    assert "could not parse" in unparsed[0].message
+    assert "comment" in unparsed[0].hint
+    assert (result.parsing_errors, result.parsing_error_files) == (1, ["bad.tf"])
+    # the file checkov could read is still checked and reported
+    assert {f.location.file for f in result.findings if f.location and f.code != "TFG524"} == {
+        "main.tf"
+    }
+
+
+@pytest.mark.e2e
+def test_comment_inside_a_for_expression_does_not_end_the_scan(
+    checkov_exe: Path, tmp_path: Path
+) -> None:
+    """terraform accepts the file; checkov 3.3.30 cannot parse it: a finding, not an abort."""
+    folder = _copy_fixture("for-comment", tmp_path)
+    cache = tmp_path / "cache"
+    result = run_checkov(folder, cache_dir=cache, executable=checkov_exe)
+    by_file = {(f.code, f.location.file) for f in result.findings if f.location}
+    assert ("TFG524", "for_comment.tf") in by_file
+    assert ("CKV_AWS_24", "main.tf") in by_file  # the other file's findings are kept
+    assert not any(f.location and "aws_sqs_queue" in f.location.address for f in result.findings)
+    again = run_checkov(folder, cache_dir=cache, executable=checkov_exe)
+    assert again.from_cache is True  # the finding is deterministic, so it is cached
+    assert again.findings == result.findings
+    assert again.parsing_error_files == ["for_comment.tf"]
+
+
+def test_unnamed_parsing_errors_are_still_a_finding() -> None:
+    text = json.dumps({"passed": 0, "failed": 0, "parsing_errors": 2, "resource_count": 0})
+    result = parse_output(text, Path("/scan"))
+    assert [(f.code, f.location, f.severity) for f in result.findings] == [
+        ("TFG524", None, Severity.ERROR)
+    ]
+    assert "2 file(s)" in result.findings[0].message
 
 
 def test_checkov_version_is_read_without_running_checkov(checkov_exe: Path) -> None:
@@ -271,20 +306,34 @@ def _fake_executable(path: Path) -> Path:
     return path
 
 
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """An environment whose tfgen cache (and so the managed virtualenv) is private."""
+    return {"TFGEN_CACHE_DIR": str(tmp_path / "tfgen-cache"), "PATH": "", **extra}
+
+
+def _ready_managed_venv(tmp_path: Path) -> Path:
+    venv = checkov_venv(_env(tmp_path))
+    _fake_executable(venv.python)
+    exe = _fake_executable(venv.executable)
+    venv.stamp.write_text(f"{CHECKOV_REQUIREMENT}\n")
+    return exe
+
+
 def test_env_variable_wins(tmp_path: Path) -> None:
     exe = _fake_executable(tmp_path / "bin" / "checkov")
-    assert find_checkov({"TFGEN_CHECKOV": str(exe), "PATH": ""}, cwd=tmp_path) == exe
+    _ready_managed_venv(tmp_path)
+    assert find_checkov(_env(tmp_path, TFGEN_CHECKOV=str(exe)), cwd=tmp_path) == exe
 
 
 def test_env_variable_pointing_nowhere_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ToolError) as caught:
-        find_checkov({"TFGEN_CHECKOV": str(tmp_path / "nope"), "PATH": ""}, cwd=tmp_path)
+        find_checkov(_env(tmp_path, TFGEN_CHECKOV=str(tmp_path / "nope")), cwd=tmp_path)
     assert caught.value.problems[0].code == "TFG521"
 
 
 def test_env_variable_may_name_a_command_on_path(tmp_path: Path) -> None:
     exe = _fake_executable(tmp_path / "bin" / "checkov-3")
-    env = {"TFGEN_CHECKOV": "checkov-3", "PATH": str(exe.parent)}
+    env = _env(tmp_path, TFGEN_CHECKOV="checkov-3", PATH=str(exe.parent))
     assert find_checkov(env, cwd=tmp_path) == exe
 
 
@@ -308,21 +357,53 @@ def test_venv_at_repo_root_is_found_from_a_subfolder(tmp_path: Path) -> None:
     exe = _fake_executable(tmp_path / ".venv-checkov" / "bin" / "checkov")
     sub = tmp_path / "generated" / "modules"
     sub.mkdir(parents=True)
-    assert find_checkov({"PATH": ""}, cwd=sub) == exe
+    assert find_checkov(_env(tmp_path), cwd=sub) == exe
 
 
-def test_checkov_on_path_is_the_last_resort(tmp_path: Path) -> None:
+def test_managed_venv_comes_before_the_developer_venv(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    _fake_executable(tmp_path / ".venv-checkov" / "bin" / "checkov")
+    managed = _ready_managed_venv(tmp_path)
+    assert managed.parent.parent.name == f"checkov-{CHECKOV_REQUIREMENT.split('==')[1]}"
+    assert find_checkov(_env(tmp_path), cwd=tmp_path) == managed
+
+
+def test_half_installed_managed_venv_is_not_used(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    exe = _ready_managed_venv(tmp_path)
+    (exe.parent.parent / ".tfgen-installed").unlink()  # as after an interrupted install
+    with pytest.raises(ToolError) as caught:
+        find_checkov(_env(tmp_path), cwd=tmp_path)
+    assert caught.value.problems[0].code == "TFG521"
+
+
+def test_checkov_merely_on_path_is_not_used(tmp_path: Path) -> None:
+    """Its version would decide the findings; TFGEN_CHECKOV=checkov opts in explicitly."""
     (tmp_path / "pyproject.toml").write_text("")
     exe = _fake_executable(tmp_path / "bin" / "checkov")
-    assert find_checkov({"PATH": str(exe.parent)}, cwd=tmp_path) == exe
+    with pytest.raises(ToolError):
+        find_checkov(_env(tmp_path, PATH=str(exe.parent)), cwd=tmp_path)
+    env = _env(tmp_path, PATH=str(exe.parent), TFGEN_CHECKOV="checkov")
+    assert find_checkov(env, cwd=tmp_path) == exe
 
 
-def test_missing_checkov_hint_names_the_install_command(tmp_path: Path) -> None:
+def test_missing_checkov_hint_names_the_setup_command(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("")
     with pytest.raises(ToolError) as caught:
-        find_checkov({"PATH": ""}, cwd=tmp_path)
+        find_checkov(_env(tmp_path), cwd=tmp_path)
     assert caught.value.exit_code == ExitCode.TOOL
-    assert "tools/install-checkov.sh" in caught.value.problems[0].hint
+    assert "tfgen setup checkov" in caught.value.problems[0].hint
+    assert "TFGEN_CHECKOV" in caught.value.problems[0].hint
+
+
+def test_auto_install_can_be_forbidden(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    env = _env(tmp_path, TFGEN_NO_AUTO_INSTALL="1")
+    with pytest.raises(ToolError) as caught:
+        find_checkov(env, cwd=tmp_path, install=True)
+    assert caught.value.problems[0].code == "TFG521"
+    assert "TFGEN_NO_AUTO_INSTALL" in caught.value.problems[0].message
+    assert not checkov_venv(env).path.exists()  # nothing was installed
 
 
 # --------------------------------------------------------------------------- cache key
@@ -357,3 +438,25 @@ def test_install_script_is_quick_when_installed(checkov_exe: Path) -> None:
     proc = subprocess.run(["bash", str(INSTALL)], capture_output=True, text=True, check=True)
     assert time.perf_counter() - start < 2.0
     assert Path(proc.stdout.strip()) == checkov_exe
+
+
+@pytest.mark.e2e
+def test_lint_reports_an_unparsable_file_and_everything_else(tmp_path: Path) -> None:
+    """Through the real CLI: the file checkov cannot read is an error finding with its path,
+    and the run goes on to report the other files' findings (all layers)."""
+    folder = _copy_fixture("for-comment", tmp_path)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tfgen", "lint", str(folder), "--format", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    report = json.loads(proc.stdout)
+    found = {(f["code"], f["severity"], f["location"]["file"]) for f in report["findings"]}
+    assert ("TFG524", "error", "for-comment/for_comment.tf") in found
+    assert ("CKV_AWS_24", "warning", "for-comment/main.tf") in found
+    assert ("AWS405", "warning", "for-comment/main.tf") in found  # the rules layer ran too
+    assert report["summary"]["layers_run"][-2:] == ["terraform", "checkov"]

@@ -7,6 +7,8 @@ module: a KMS key, its alias and the four secrets).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import socket
@@ -90,6 +92,14 @@ def test_apply_creates_the_resources_and_a_second_plan_is_empty(
     applied = _tfgen(project, moto_aws, "apply", "dev", "--target", "module.security", "--yes")
     assert applied.returncode == 0, applied.stderr
     assert "Apply complete! Resources: 6 added, 0 changed, 0 destroyed." in applied.stdout
+    # the validation gate ran first (every layer) and its verdict is recorded with the plan
+    assert "0 errors, 0 warnings, 0 info — passed (--fail-on error)" in applied.stdout
+    assert "validation passed for dev (--fail-on error; 0 error, 0 warning, 0 info)" in (
+        applied.stderr
+    )
+    record = json.loads((project / "generated/.tfgen/dev.tfplan.tfgen.json").read_text())
+    assert (record["environment"], record["validation"], record["reason"]) == ("dev", "passed", "")
+    assert record["layers"] == ["consistency", "schema", "rules", "terraform", "checkov"]
 
     names = {s["Name"] for s in _client("secretsmanager", moto_aws).list_secrets()["SecretList"]}
     assert names == {"bookstore-dev/db-credentials", "bookstore-dev/jwt-signing-key",
@@ -116,3 +126,26 @@ def test_plan_refuses_a_stale_tree(project: Path, moto_aws: str) -> None:
     proc = _tfgen(project, moto_aws, "plan", "dev")
     assert proc.returncode == 1
     assert "is stale for dev; run `tfgen render dev` first" in proc.stderr
+
+
+def test_bypassed_plan_records_the_reason_and_apply_shows_it_again(
+    project: Path, moto_aws: str
+) -> None:
+    reason = "hotfix INC-42: findings reviewed by the platform team"
+    args = ("--target", "module.security", "--skip-validation", "--reason", reason)
+    planned = _tfgen(project, moto_aws, "plan", "staging", *args)
+    assert planned.returncode == 0, planned.stderr
+    assert f"validation bypassed: {reason}" in planned.stderr
+    assert "— passed" not in planned.stdout  # no layer ran
+    plan = project / "generated/.tfgen/staging.tfplan"
+    record = json.loads(plan.with_name("staging.tfplan.tfgen.json").read_text())
+    assert record["validation"] == "bypassed"
+    assert (record["reason"], record["findings"]) == (reason, None)
+    assert record["plan_sha256"] == hashlib.sha256(plan.read_bytes()).hexdigest()
+    assert "(gate record staging.tfplan.tfgen.json)" in planned.stdout
+
+    applying = _tfgen(project, moto_aws, "apply", "staging", *args)  # no terminal, no --yes
+    assert applying.returncode == 2
+    lines = applying.stderr.splitlines()
+    banner = lines.index(f"validation bypassed: {reason}")
+    assert banner < next(i for i, line in enumerate(lines) if "pass --yes" in line)

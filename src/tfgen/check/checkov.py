@@ -1,8 +1,13 @@
 """The checkov layer: run the real checkov on a Terraform directory, as findings.
 
 checkov pins ``bc-python-hcl2``, whose ``hcl2`` module shadows python-hcl2 (which
-tfgen itself uses), so checkov lives in its own virtualenv
-(``tools/install-checkov.sh`` makes ``.venv-checkov``) and runs as a subprocess.
+tfgen itself uses), so checkov lives in its own virtualenv and runs as a subprocess:
+``$TFGEN_CHECKOV``, else the pinned virtualenv tfgen provisions in its cache (see
+:mod:`tfgen.check.checkov_env`), else a developer's ``.venv-checkov``, else tfgen
+provisions the pinned virtualenv on first use.
+
+A file checkov cannot parse (terraform may well accept it) is a TFG524 finding on that
+file: checkov's result for it is incomplete, and the rest of the scan is still reported.
 
 A scan is run once per input: the result is cached under a hash of every
 ``*.tf``, ``*.tfvars`` and ``*.tf.json`` file (path and content), the checkov
@@ -11,8 +16,8 @@ version and the command line.  Skips given as ``skip_checks`` are applied to the
 every resource a skipped check would have failed is reported with its reason.
 
 Error codes: TFG521 checkov not found or not runnable, TFG522 checkov failed,
-TFG523 checkov output unusable, TFG524 checkov could not parse some files,
-TFG525 the directory to scan does not exist (exit 2).
+TFG523 checkov output unusable, TFG525 the directory to scan does not exist (exit 2);
+finding TFG524: checkov could not parse a file.
 """
 
 from __future__ import annotations
@@ -32,6 +37,16 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from tfgen.check.checkov_env import (
+    CHECKOV_VERSION,
+    NO_AUTO_INSTALL_ENV,
+    SETUP_COMMAND,
+    Progress,
+    auto_install_allowed,
+    checkov_venv,
+    ensure,
+    stderr_progress,
+)
 from tfgen.check.findings import Finding, HclLocation, Severity
 from tfgen.errors import ToolError, user_error
 from tfgen.fsutil import atomic_write
@@ -39,10 +54,11 @@ from tfgen.fsutil import atomic_write
 CHECKOV_ENV = "TFGEN_CHECKOV"
 CACHE_ENV = "TFGEN_CACHE_DIR"
 VENV_NAME = ".venv-checkov"
-INSTALL_COMMAND = "tools/install-checkov.sh"
+INSTALL_COMMAND = SETUP_COMMAND
 LAYER = "checkov"
 DEFAULT_TIMEOUT_S = 1800.0
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+PARSE_ERROR_CODE = "TFG524"
 
 # checkov gives up on a file whose HCL takes longer than this to parse (its default
 # is 10 s) and only counts it in `parsing_errors`; generated files can be large.
@@ -78,7 +94,7 @@ _SEVERITIES = {
     "NONE": Severity.INFO,
 }
 _INSTALL_HINT = (
-    f"run `{INSTALL_COMMAND}` in the tfgen checkout (creates {VENV_NAME}/), "
+    f"run `{SETUP_COMMAND}` (installs checkov {CHECKOV_VERSION} into tfgen's cache), "
     f"or set {CHECKOV_ENV} to the path of a checkov executable"
 )
 _NO_SKIPS: Mapping[str, str] = MappingProxyType({})
@@ -108,23 +124,41 @@ class CheckovResult:
 # --------------------------------------------------------------------------- locating
 
 
-def find_checkov(env: Mapping[str, str] | None = None, cwd: Path | None = None) -> Path:
-    """The checkov executable: ``$TFGEN_CHECKOV``, ``.venv-checkov`` here or at the repo root,
-    or ``checkov`` on PATH.  Raises :class:`ToolError` (TFG521) when there is none."""
+def find_checkov(
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    *,
+    install: bool = False,
+    progress: Progress = stderr_progress,
+) -> Path:
+    """The checkov executable, in this order: ``$TFGEN_CHECKOV`` (a path, or a command on
+    PATH), the pinned virtualenv tfgen manages in its cache, ``.venv-checkov`` here or at
+    the repo root; else, with ``install`` (and unless ``$TFGEN_NO_AUTO_INSTALL`` is set),
+    the managed virtualenv is provisioned now.  A ``checkov`` that is merely on PATH is not
+    used: its version would decide the findings.  Raises :class:`ToolError` (TFG521) when
+    there is none, TFG526 when provisioning fails."""
     environ = os.environ if env is None else env
     explicit = environ.get(CHECKOV_ENV, "").strip()
     if explicit:
         named = shutil.which(explicit, path=environ.get("PATH")) if os.sep not in explicit else None
         return _usable(Path(named or explicit).expanduser(), f"{CHECKOV_ENV}={explicit}")
+    managed = checkov_venv(environ)
+    if managed.ready():
+        return managed.executable
     here = (cwd or Path.cwd()).resolve()
     for base in _venv_bases(here):
         candidate = base / VENV_NAME / "bin" / "checkov"
         if _is_executable(candidate):
             return candidate
-    found = shutil.which("checkov", path=environ.get("PATH"))
-    if found is not None:
-        return Path(found)
-    raise ToolError("TFG521", "checkov not found", _INSTALL_HINT)
+    if install and auto_install_allowed(environ):
+        return ensure(managed, progress)
+    raise ToolError("TFG521", _not_found(install), _INSTALL_HINT)
+
+
+def _not_found(install: bool) -> str:
+    if install:
+        return f"checkov not found, and {NO_AUTO_INSTALL_ENV} forbids installing it"
+    return "checkov not found"
 
 
 def _venv_bases(here: Path) -> Iterator[Path]:
@@ -209,20 +243,18 @@ def run_checkov(
     """Scan ``directory`` (Terraform) with checkov, or return the cached scan of the same input.
 
     ``skip_checks`` maps check ids to the justification reported for each resource they
-    would have failed.  Raises :class:`ToolError` when checkov is missing, fails, or could
-    not parse a file (checkov itself would only skip such a file).
+    would have failed.  A file checkov could not parse is a TFG524 finding on that file.
+    Raises :class:`ToolError` when checkov is missing (and cannot be provisioned) or fails.
     """
     root = _scan_root(directory)
-    exe = executable if executable is not None else find_checkov()
+    exe = executable if executable is not None else find_checkov(install=True)
     folder = cache_dir if cache_dir is not None else default_cache_dir()
     version = checkov_version(exe, folder)
     entry = folder / f"{input_hash(root, version)}.json"
     result = _load_cached(entry)
     if result is None:
         result = _scan(exe, root, timeout)
-        if result.parsing_errors == 0:
-            _store(entry, result)
-    _raise_on_parsing_errors(result, root)
+        _store(entry, result)
     return apply_skips(result, skip_checks)
 
 
@@ -287,17 +319,40 @@ def _tail(text: str, lines: int = 5) -> str:
     return " | ".join(kept) or "no output"
 
 
-def _raise_on_parsing_errors(result: CheckovResult, root: Path) -> None:
-    if result.parsing_errors == 0:
-        return
-    files = ", ".join(result.parsing_error_files) or "(checkov did not name them)"
-    raise ToolError(
-        "TFG524",
-        f"checkov could not parse {result.parsing_errors} file(s) under {root} "
-        f"and would have skipped them: {files}",
-        "check the files with `terraform validate`; checkov also gives up on a file "
-        f"that takes longer than HCL_PARSE_TIMEOUT_SEC={PARSE_TIMEOUT_S} s to parse",
-    )
+_PARSE_HINT = (
+    "checkov's HCL parser rejects some syntax terraform accepts (e.g. a comment between "
+    "`for ... :` and the expression after it): rewrite that construct so checkov can check "
+    f"the file; checkov also gives up on a file that takes over {PARSE_TIMEOUT_S} s to parse"
+)
+
+
+def parse_error_findings(files: list[str], count: int) -> list[Finding]:
+    """One TFG524 finding per file checkov could not parse (plus one for any it did not
+    name): checkov checked nothing in those files."""
+    found = [
+        Finding(
+            layer=LAYER,
+            severity=Severity.ERROR,
+            code=PARSE_ERROR_CODE,
+            message="checkov could not parse this file: none of its resources were checked",
+            location=HclLocation(file, 1),
+            hint=_PARSE_HINT,
+        )
+        for file in files
+    ]
+    unnamed = count - len(files)
+    if unnamed > 0:
+        found.append(
+            Finding(
+                layer=LAYER,
+                severity=Severity.ERROR,
+                code=PARSE_ERROR_CODE,
+                message=f"checkov could not parse {unnamed} file(s) it did not name: "
+                "their resources were not checked",
+                hint=_PARSE_HINT,
+            )
+        )
+    return found
 
 
 # --------------------------------------------------------------------------- parsing
@@ -321,14 +376,18 @@ def parse_output(stdout: str, root: Path) -> CheckovResult:
 def _parse_report(report: dict[str, Any], root: Path) -> CheckovResult:
     results = report.get("results") or {}
     summary = report.get("summary") or report
-    errors = [_relative(str(path), root) for path in results.get("parsing_errors") or []]
+    errors = sorted({_relative(str(path), root) for path in results.get("parsing_errors") or []})
+    count = max(int(summary.get("parsing_errors", 0)), len(errors))
     return CheckovResult(
-        findings=[_finding(record, root) for record in results.get("failed_checks") or []],
+        findings=[
+            *(_finding(record, root) for record in results.get("failed_checks") or []),
+            *parse_error_findings(errors, count),
+        ],
         passed=int(summary.get("passed", 0)),
         skipped=[_inline_skip(record) for record in results.get("skipped_checks") or []],
-        parsing_errors=max(int(summary.get("parsing_errors", 0)), len(errors)),
+        parsing_errors=count,
         checkov_version=str(summary.get("checkov_version", "")),
-        parsing_error_files=sorted(errors),
+        parsing_error_files=errors,
     )
 
 
@@ -490,6 +549,8 @@ def _to_json(result: CheckovResult) -> dict[str, Any]:
         "passed": result.passed,
         "skipped": [list(s) for s in result.skipped],
         "findings": [_finding_to_json(f) for f in result.findings],
+        "parsing_errors": result.parsing_errors,
+        "parsing_error_files": result.parsing_error_files,
     }
 
 
@@ -503,6 +564,7 @@ def _finding_to_json(finding: Finding) -> dict[str, Any]:
         "line": loc.line,
         "address": loc.address,
         "doc_url": finding.doc_url,
+        "hint": finding.hint,
         "extra": finding.extra,
     }
 
@@ -514,6 +576,8 @@ def _from_json(data: dict[str, Any]) -> CheckovResult:
         skipped=[SkippedCheck(*map(str, item)) for item in data["skipped"]],
         checkov_version=str(data["checkov_version"]),
         from_cache=True,
+        parsing_errors=int(data["parsing_errors"]),
+        parsing_error_files=[str(f) for f in data["parsing_error_files"]],
     )
 
 
@@ -523,7 +587,10 @@ def _finding_from_json(item: dict[str, Any]) -> Finding:
         severity=Severity.parse(item["severity"]),
         code=str(item["code"]),
         message=str(item["message"]),
-        location=HclLocation(str(item["file"]), int(item["line"]), 0, str(item["address"])),
+        location=HclLocation(str(item["file"]), int(item["line"]), 0, str(item["address"]))
+        if item["file"]
+        else None,
+        hint=str(item["hint"]),
         doc_url=str(item["doc_url"]),
         extra={str(k): str(v) for k, v in item["extra"].items()},
     )

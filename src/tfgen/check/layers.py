@@ -23,6 +23,7 @@ from tfgen.check.dedupe import once
 from tfgen.check.findings import Finding, HclLocation, Severity, SpecLocation
 from tfgen.check.hcldoc import Block, HclDocument
 from tfgen.check.references import Module, callee, check_references
+from tfgen.errors import Problem, ToolError
 from tfgen.render.provenance import Provenance
 from tfgen.render.tree import env_of
 from tfgen.spec.loader import Source
@@ -50,6 +51,8 @@ class Outcome:
     findings: list[Finding] = field(default_factory=list)
     skipped: list[tuple[str, str, str]] = field(default_factory=list)  # code, address, reason
     layers_run: list[str] = field(default_factory=list)
+    layers_failed: list[str] = field(default_factory=list)  # a tool was missing or failed
+    tool_errors: list[Problem] = field(default_factory=list)  # why (one per failed layer)
 
 
 def _consistency(subject: Subject) -> list[Finding]:
@@ -213,13 +216,58 @@ def _run_layer(layer: str, subject: Subject) -> list[Finding]:
     return findings
 
 
+def _terraform_ready() -> None:
+    from tfgen.terraform.runner import default_context  # noqa: PLC0415
+
+    default_context()  # terraform itself (TFG501) and a usable cache folder (TFG511)
+
+
+def _checkov_ready() -> None:
+    from tfgen.check.checkov import find_checkov  # noqa: PLC0415
+
+    find_checkov(install=True)  # provisions the pinned checkov on first use
+
+
+PREFLIGHT: dict[str, Callable[[], None]] = {
+    "terraform": _terraform_ready,
+    "checkov": _checkov_ready,
+}
+
+
+def _layer_error(layer: str, error: ToolError) -> list[Problem]:
+    return [replace(p, message=f"layer {layer} did not run: {p.message}") for p in error.problems]
+
+
+def _runnable(layers: Sequence[str], out: Outcome) -> list[str]:
+    """The selected layers whose tools are there (checked before any layer runs)."""
+    ready = []
+    for layer in (name for name in TREE_LAYERS if name in layers):
+        try:
+            PREFLIGHT.get(layer, lambda: None)()
+        except ToolError as exc:
+            out.layers_failed.append(layer)
+            out.tool_errors.extend(_layer_error(layer, exc))
+        else:
+            ready.append(layer)
+    return ready
+
+
 def run_layers(subject: Subject, layers: Sequence[str]) -> Outcome:
-    """Run the selected tree layers in order; skips named in the spec are honoured."""
+    """Run the selected tree layers in order; skips named in the spec are honoured.
+
+    Every layer's tools are checked first; a layer whose tool is missing, or fails while
+    it runs, is recorded in ``layers_failed``/``tool_errors`` and the others still run.
+    """
     out = Outcome()
-    for layer in TREE_LAYERS:
-        if layer in layers:
-            _apply_skips(_run_layer(layer, subject), subject.skips, out)
-            out.layers_run.append(layer)
+    for layer in _runnable(layers, out):
+        try:
+            found = _run_layer(layer, subject)
+        except ToolError as exc:
+            out.layers_failed.append(layer)
+            out.tool_errors.extend(_layer_error(layer, exc))
+            continue
+        _apply_skips(found, subject.skips, out)
+        out.layers_run.append(layer)
     out.skipped.extend(subject.inline_skips)
     out.findings = sorted(once(out.findings, out.layers_run), key=Finding.sort_key)
     out.skipped.sort()

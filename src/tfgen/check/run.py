@@ -19,7 +19,7 @@ from tfgen.check.layers import (
     run_layers,
 )
 from tfgen.check.report import Report, RuleInfo, rules_by_code
-from tfgen.errors import Location, user_error
+from tfgen.errors import Location, Problem, sorted_problems, user_error
 from tfgen.render.provenance import build_provenance
 from tfgen.spec.loader import LoadedEnvironment, Source
 from tfgen.spec.model import Platform
@@ -43,6 +43,7 @@ class Result:
     report: Report
     skipped: list[tuple[str, str, str]] = field(default_factory=list)
     all_findings: list[Finding] = field(default_factory=list)  # before the baseline
+    tool_errors: list[Problem] = field(default_factory=list)  # layers that could not run
 
 
 def _rules() -> dict[str, RuleInfo]:
@@ -70,14 +71,14 @@ def _finish(findings: list[Finding], outcome: Outcome, opts: Options, anchor: st
         rules=_rules(),
         tool_version=__version__,
         layers_run=outcome.layers_run,
-        layers_skipped=list(opts.layers_skipped),
+        layers_skipped=[*opts.layers_skipped, *outcome.layers_failed],
         fail_on=opts.fail_on,
         baseline_suppressed=suppressed,
         environments=list(opts.environments),
         information_uri=HOME,
         anchor_file=anchor,  # SARIF: where findings without a location are shown
     )
-    return Result(report, outcome.skipped, findings)
+    return Result(report, outcome.skipped, findings, sorted_problems(outcome.tool_errors))
 
 
 def validate_rendered(
@@ -159,5 +160,7 @@ def lint_paths(paths: Sequence[Path], opts: Options) -> Result:
         findings += prefixed(mine, display_prefix(target.root))
         total.skipped += outcome.skipped
         total.layers_run = outcome.layers_run
+        total.layers_failed = sorted({*total.layers_failed, *outcome.layers_failed})
+        total.tool_errors += outcome.tool_errors
     anchor = paths[0].as_posix() if paths and paths[0].is_file() else ""
     return _finish(sorted(findings, key=Finding.sort_key), total, opts, anchor)
