@@ -16,10 +16,10 @@ import click
 from tfgen import __version__
 from tfgen.check import TREE_LAYERS
 from tfgen.check.findings import Severity
-from tfgen.errors import ExitCode, Location, Problem, TfgenError, user_error
+from tfgen.errors import ExitCode, Failed, Location, Problem, TfgenError, user_error
 from tfgen.fsinfo import os_error
-from tfgen.pipeline import load_project, render_project
-from tfgen.render.writer import Drift, Scope, check_tree, write_tree
+from tfgen.pipeline import RenderedProject, current_output, load_and_render
+from tfgen.render.writer import Scope, check_tree, write_tree
 from tfgen.spec.loader import environment_names
 from tfgen.terminal import color_enabled
 
@@ -31,9 +31,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("text", "json", "sarif", "markdown")
 
 
-def _fail(problems: list[Problem], code: ExitCode) -> None:
-    for problem in problems:
-        click.echo(problem.render(), err=True)
+def _fail(lines: list[str], code: ExitCode) -> None:
+    for line in lines:
+        click.echo(line, err=True)
     sys.exit(int(code))
 
 
@@ -48,19 +48,20 @@ def guarded(fn: F) -> F:
         except TfgenError as exc:
             if debug:
                 traceback.print_exc()
-            _fail(exc.problems, exc.exit_code)
+            _fail(exc.lines(), exc.exit_code)
         except (KeyboardInterrupt, click.exceptions.Exit, click.ClickException):
             raise
         except OSError as exc:  # the environment's fault (permissions, full disk), not a bug
             if debug:
                 traceback.print_exc()
-            _fail(os_error("TFG708", exc).problems, ExitCode.USAGE)
+            _fail(os_error("TFG708", exc).lines(), ExitCode.USAGE)
         except Exception as exc:
             if debug:
                 traceback.print_exc()
             message = f"{type(exc).__name__}: {exc}".splitlines()[0]
             hint = "this is a bug in tfgen; rerun with --debug and report it"
-            _fail([Problem("TFG400", f"internal error: {message}", None, hint)], ExitCode.INTERNAL)
+            bug = Problem("TFG400", f"internal error: {message}", None, hint)
+            _fail([bug.render()], ExitCode.INTERNAL)
         return None
 
     return wrapper  # type: ignore[return-value]
@@ -142,32 +143,19 @@ def render(
     """Render Terraform for ENVS (or --all) into generated/."""
     names, everything = _selection(envs, all_envs)
     root = _project(ctx)
-    project = load_project(root, names, everything)
-    files = render_project(project)
-    target = out if out is not None else root / "generated"
-    scope = Scope(tuple(e.environment.name for e in project.environments), everything)
+    rendered = load_and_render(root, names, everything)
+    files = rendered.files
+    target = out if out is not None else rendered.output
+    scope = Scope(tuple(rendered.names), everything)
     if check:
-        _fail_if_stale(check_tree(files, target, scope, root), f"{target} is stale; run "
-                       "`tfgen render --all` and commit:")  # fmt: skip
+        drift = check_tree(files, target, scope, root)
+        drift.ensure_current(f"{target} is stale; run `tfgen render --all` and commit:")
         click.echo(f"{target} is up to date ({len(files)} files)")
         return
     written = write_tree(files, target, scope, force=force, project=root)
     for line in written.lines():
         click.echo(line, err=True)
     click.echo(f"rendered {len(files)} files into {target} for {', '.join(scope.environments)}")
-
-
-def _fail_if_stale(staleness: Drift, headline: str) -> None:
-    """List the stale files and exit 1 (nothing is written)."""
-    if staleness.stale:
-        click.echo(headline, err=True)
-        for line in staleness.lines():
-            click.echo(f"  {line}", err=True)
-        if staleness.edited or staleness.extra:
-            click.echo("hint: tfgen does not overwrite hand edits or delete files it did not "
-                       "write; restore or move them, or let `tfgen render --force` discard them",
-                       err=True)  # fmt: skip
-        sys.exit(int(ExitCode.FINDINGS))
 
 
 def _layers(only: str | None, skip: str | None, allowed: tuple[str, ...]) -> list[str]:
@@ -208,12 +196,12 @@ class ReportArgs:
         )
 
     def emit(self, result: Result) -> None:
-        """Print the report, then exit 3 when a layer could not run, 1 on failing findings."""
+        """Print the report; fail (exit 3) when a layer could not run, 1 on failing findings."""
         self.show(result)
         if result.tool_errors:
-            sys.exit(int(ExitCode.TOOL))
+            raise Failed(ExitCode.TOOL)
         if result.report.summary().failed:
-            sys.exit(int(ExitCode.FINDINGS))
+            raise Failed(ExitCode.FINDINGS)
 
     def show(self, result: Result) -> None:
         """Print the report, the skipped checks and the layers that could not run."""
@@ -328,16 +316,10 @@ def validate_cmd(
     """
     names, everything = _selection(envs, all_envs)
     opts = report.options()
-    root = _project(ctx)
-    project = load_project(root, names, everything)
-    files = render_project(project)
-    opts.environments = [e.environment.name for e in project.environments]
-    from tfgen.check.run import validate_rendered  # noqa: PLC0415
+    rendered = load_and_render(_project(ctx), names, everything)
+    from tfgen.check.run import validate_project  # noqa: PLC0415
 
-    result = validate_rendered(
-        files, project.platform, project.source, project.environments, root / "generated", opts
-    )
-    report.emit(result)
+    report.emit(validate_project(rendered, opts))
 
 
 @main.command()
@@ -352,16 +334,6 @@ def lint(paths: tuple[Path, ...], report: ReportArgs) -> None:
     from tfgen.check.run import lint_paths  # noqa: PLC0415
 
     report.emit(lint_paths(list(paths), report.options()))
-
-
-def _up_to_date(root: Path, env: str) -> Path:
-    """The output folder, after checking it matches the specs for ``env``."""
-    project = load_project(root, [env], all_envs=False)
-    files = render_project(project)
-    out = root / "generated"
-    staleness = check_tree(files, out, Scope((env,), all_envs=False), root)
-    _fail_if_stale(staleness, f"{out} is stale for {env}; run `tfgen render {env}` first:")
-    return out
 
 
 def deploy_options(fn: F) -> F:
@@ -391,45 +363,20 @@ class GateArgs:
     skip_validation: bool
     reason: str | None
 
-    def run(self, root: Path, env: str) -> GateRecord:
-        """Validate ENV as ``tfgen validate ENV`` does (before terraform runs), print the
-        findings, and refuse (exit 1, or 3 when a layer could not run) unless bypassed."""
+    def run(self, rendered: RenderedProject) -> GateRecord:
+        """Validate the environment as ``tfgen validate ENV`` does (before terraform runs),
+        print the findings, and refuse (exit 1, or 3 when a layer could not run) unless
+        the gate is bypassed with a reason."""
         from tfgen.check import gate  # noqa: PLC0415
-        from tfgen.check.run import validate_rendered  # noqa: PLC0415
 
         reason = gate.bypass_reason(self.skip_validation, self.reason)
-        project = load_project(root, [env], all_envs=False)
-        files = render_project(project)
-        names = [*project.source.files, *(f for e in project.environments for f in e.source.files)]
-        spec, tree = gate.spec_hash(root, names), gate.files_hash(files)
-        if reason is not None:
-            record = gate.bypassed(env, reason, self.fail_on, spec, tree)
-            click.echo(record.banner(), err=True)
-            return record
         report = ReportArgs(None, None, "text", None, self.fail_on, self.baseline, None)
-        opts = report.options([env])
-        result = validate_rendered(
-            files, project.platform, project.source, project.environments, root / "generated", opts
-        )
-        report.show(result)
-        _refuse_unless_clean(result, env)
-        record = gate.passed(env, result.report, spec, tree)
+        verdict = gate.run_gate(rendered, report.options(), reason)
+        if verdict.result is not None:
+            report.show(verdict.result)
+        record = verdict.enforce()
         click.echo(record.banner(), err=True)
         return record
-
-
-def _refuse_unless_clean(result: Result, env: str) -> None:
-    bypass = "fix them, or bypass the gate with --skip-validation --reason TEXT"
-    if result.tool_errors:
-        click.echo(f"refusing to plan {env}: a validation layer could not run; {bypass}", err=True)
-        sys.exit(int(ExitCode.TOOL))
-    summary = result.report.summary()
-    if summary.failed:
-        click.echo(
-            f"refusing to plan {env}: findings at or above --fail-on {summary.fail_on.label}; "
-            + bypass, err=True,
-        )  # fmt: skip
-        sys.exit(int(ExitCode.FINDINGS))
 
 
 def gate_args(fn: F) -> F:
@@ -460,9 +407,9 @@ def plan_cmd(
     from tfgen.check.gate import write_record  # noqa: PLC0415
     from tfgen.terraform.workspace import plan_environment  # noqa: PLC0415
 
-    root = _project(ctx)
-    out = _up_to_date(root, env)
-    record = gate.run(root, env)
+    rendered = current_output(_project(ctx), env)
+    record = gate.run(rendered)
+    out = rendered.output
     result = plan_environment(out, env, targets, backend_config)
     saved = write_record(record, result.plan_file)
     click.echo(result.stdout, nl=False)
@@ -491,9 +438,9 @@ def apply_cmd(
     from tfgen.check.gate import read_record, write_record  # noqa: PLC0415
     from tfgen.terraform.workspace import apply_plan, plan_environment  # noqa: PLC0415
 
-    root = _project(ctx)
-    out = _up_to_date(root, env)
-    record = gate.run(root, env)
+    rendered = current_output(_project(ctx), env)
+    record = gate.run(rendered)
+    out = rendered.output
     result = plan_environment(out, env, targets, backend_config)
     write_record(record, result.plan_file)
     click.echo(result.stdout, nl=False)

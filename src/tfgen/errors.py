@@ -65,7 +65,11 @@ class TfgenError(Exception):
     exit_code: ExitCode = ExitCode.INTERNAL
 
     def __str__(self) -> str:
-        return "\n".join(p.render() for p in self.problems)
+        return "\n".join(self.lines())
+
+    def lines(self) -> list[str]:
+        """What the CLI prints on stderr before it exits with :attr:`exit_code`."""
+        return [p.render() for p in self.problems]
 
 
 class UserError(TfgenError):
@@ -80,6 +84,33 @@ class ToolError(TfgenError):
 
     def __init__(self, code: str, message: str, hint: str = "") -> None:
         super().__init__([Problem(code, message, None, hint)], ExitCode.TOOL)
+
+
+class Failed(TfgenError):
+    """The command ran and its outcome fails: findings at or above the failing severity
+    (exit 1) or a validation layer that could not run (exit 3).  What explains it (the
+    report) is already printed; ``message`` lines, if any, follow on stderr."""
+
+    def __init__(self, exit_code: ExitCode, *message: str) -> None:
+        super().__init__([], exit_code)
+        self.message = list(message)
+
+    def lines(self) -> list[str]:
+        return self.message
+
+
+class StaleTree(TfgenError):
+    """The output folder does not match the specs (exit 1): ``render --check``, plan, apply."""
+
+    def __init__(self, headline: str, entries: list[str], hint: str = "") -> None:
+        super().__init__([], ExitCode.FINDINGS)
+        self.headline = headline
+        self.entries = entries
+        self.hint = hint
+
+    def lines(self) -> list[str]:
+        hint = [f"hint: {self.hint}"] if self.hint else []
+        return [self.headline, *(f"  {entry}" for entry in self.entries), *hint]
 
 
 class InternalError(TfgenError):

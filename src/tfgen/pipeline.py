@@ -15,6 +15,7 @@ from tfgen.check.parseback import parse_back
 from tfgen.errors import Location, Problem, UserError, user_error
 from tfgen.render import cache
 from tfgen.render.tree import render_tree
+from tfgen.render.writer import Scope, check_tree
 from tfgen.spec.loader import (
     ENV_DIR,
     LoadedEnvironment,
@@ -29,6 +30,7 @@ from tfgen.spec.rules import check_platform
 from tfgen.terraform.runner import default_context, fmt_files
 
 ENV_NAME = re.compile(ENV_NAME_PATTERN)
+OUTPUT_DIR = "generated"
 ENV_NAME_HINT = "name environment files with 2-10 lowercase letters or digits, e.g. prod.yaml"
 
 
@@ -91,6 +93,40 @@ def load_project(root: Path, requested: Sequence[str] = (), all_envs: bool = Tru
     if problems:
         raise UserError(problems)
     return LoadedProject(root, platform, source, known, envs)
+
+
+@dataclass
+class RenderedProject:
+    """A loaded project and its rendered tree (path -> final text)."""
+
+    project: LoadedProject
+    files: dict[str, str]
+
+    @property
+    def names(self) -> list[str]:
+        return [e.environment.name for e in self.project.environments]
+
+    @property
+    def output(self) -> Path:
+        return self.project.root / OUTPUT_DIR
+
+
+def load_and_render(
+    root: Path, requested: Sequence[str] = (), all_envs: bool = True
+) -> RenderedProject:
+    """Load and check the specs, then render the selected environments in memory."""
+    project = load_project(root, requested, all_envs)
+    return RenderedProject(project, render_project(project))
+
+
+def current_output(root: Path, env: str) -> RenderedProject:
+    """Render ``env`` and check that ``generated/`` holds exactly that render (and nothing
+    tfgen did not write); raise :class:`~tfgen.errors.StaleTree` otherwise."""
+    rendered = load_and_render(root, [env], all_envs=False)
+    out = rendered.output
+    drift = check_tree(rendered.files, out, Scope((env,), all_envs=False), root)
+    drift.ensure_current(f"{out} is stale for {env}; run `tfgen render {env}` first:")
+    return rendered
 
 
 def render_project(project: LoadedProject) -> dict[str, str]:

@@ -23,12 +23,16 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tfgen import __version__
 from tfgen.check.report import Report
-from tfgen.errors import Location, user_error
+from tfgen.errors import ExitCode, Failed, Location, user_error
 from tfgen.fsutil import atomic_write
+
+if TYPE_CHECKING:
+    from tfgen.check.run import Options, Result
+    from tfgen.pipeline import RenderedProject
 
 RECORD_SUFFIX = ".tfgen.json"
 RECORD_FORMAT = 1
@@ -154,3 +158,46 @@ def _check(record: GateRecord, plan_file: Path, hint: str) -> None:
         problem = "the plan file changed after the gate recorded it"
     if problem:
         raise user_error("TFG531", f"refusing to apply {plan_file.name}: {problem}", where, hint)
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The gate's outcome for one environment: the record, and the validation it ran."""
+
+    environment: str
+    record: GateRecord | None  # None: refused
+    result: Result | None  # None: bypassed
+
+    def enforce(self) -> GateRecord:
+        """The record of a plan that may go ahead; raise :class:`Failed` otherwise."""
+        if self.record is not None:
+            return self.record
+        assert self.result is not None  # a refusal always comes from a validation run
+        bypass = "fix them, or bypass the gate with --skip-validation --reason TEXT"
+        env = self.environment
+        if self.result.tool_errors:
+            raise Failed(
+                ExitCode.TOOL, f"refusing to plan {env}: a validation layer could not run; {bypass}"
+            )
+        label = self.result.report.summary().fail_on.label
+        raise Failed(
+            ExitCode.FINDINGS,
+            f"refusing to plan {env}: findings at or above --fail-on {label}; {bypass}",
+        )
+
+
+def run_gate(rendered: RenderedProject, opts: Options, reason: str | None) -> Gate:
+    """Validate the one environment of ``rendered`` as ``tfgen validate ENV`` does, before
+    terraform runs; a ``reason`` bypasses the validation and is recorded instead."""
+    from tfgen.check.run import validate_project  # noqa: PLC0415 - loads every layer
+
+    project = rendered.project
+    (env,) = rendered.names
+    names = [*project.source.files, *(f for e in project.environments for f in e.source.files)]
+    spec, tree = spec_hash(project.root, names), files_hash(rendered.files)
+    if reason is not None:
+        return Gate(env, bypassed(env, reason, opts.fail_on.label, spec, tree), None)
+    result = validate_project(rendered, opts)
+    if result.tool_errors or result.report.summary().failed:
+        return Gate(env, None, result)
+    return Gate(env, passed(env, result.report, spec, tree), result)

@@ -6,6 +6,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tfgen import __version__
 from tfgen.check import baseline
@@ -24,6 +25,9 @@ from tfgen.render.provenance import build_provenance
 from tfgen.spec.loader import LoadedEnvironment, Source
 from tfgen.spec.model import Platform
 from tfgen.textio import read_text
+
+if TYPE_CHECKING:
+    from tfgen.pipeline import RenderedProject
 
 HOME = ""  # no public home page yet: SARIF omits informationUri
 LINT_SUFFIXES = (".tf", ".tfvars")
@@ -79,6 +83,16 @@ def _finish(findings: list[Finding], outcome: Outcome, opts: Options, anchor: st
         anchor_file=anchor,  # SARIF: where findings without a location are shown
     )
     return Result(report, outcome.skipped, findings, sorted_problems(outcome.tool_errors))
+
+
+def validate_project(rendered: RenderedProject, opts: Options) -> Result:
+    """Run the tree layers on a rendered project (every environment it was rendered for)."""
+    project = rendered.project
+    opts.environments = rendered.names
+    return validate_rendered(
+        rendered.files, project.platform, project.source, project.environments,
+        rendered.output, opts,
+    )  # fmt: skip
 
 
 def validate_rendered(

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from tfgen.errors import StaleTree
 from tfgen.fsinfo import REGULAR, path_kind
 from tfgen.render.context import GENERATED_HEADER
 from tfgen.render.manifest import MANIFEST, Manifest, digest
@@ -59,6 +60,18 @@ class Drift:
             + [f"extra (not generated): {p}" for p in self.extra]
             + [f"obsolete (no longer generated): {p}" for p in self.obsolete]
         )
+
+    def ensure_current(self, headline: str) -> None:
+        """Raise :class:`StaleTree` listing every difference (nothing is written)."""
+        if not self.stale:
+            return
+        hint = (
+            "tfgen does not overwrite hand edits or delete files it did not write; restore "
+            "or move them, or let `tfgen render --force` discard them"
+            if self.edited or self.extra
+            else ""
+        )
+        raise StaleTree(headline, self.lines(), hint)
 
 
 @dataclass(frozen=True)
