@@ -44,14 +44,18 @@ typecheck: install
 	$(BIN)/mypy
 
 ## test: lint, type-check and the whole test suite (unit, golden, CLI, e2e with real terraform)
+# tests run in parallel (pytest-xdist, one worker per core); PYTEST_ARGS adds options
+PYTEST := $(BIN)/pytest -q -n auto $(PYTEST_ARGS)
+
 test: install checkov lint typecheck
-	$(BIN)/pytest -q
+	$(PYTEST)
 
+## test-fast: everything but the end-to-end tests (no terraform init, checkov or moto)
 test-fast: install
-	$(BIN)/pytest -q -m "not e2e"
+	$(PYTEST) -m "not e2e"
 
-e2e: install
-	$(BIN)/pytest -q -m e2e
+e2e: install checkov
+	$(PYTEST) -m e2e
 
 ## bench: whole-process CPU/wall/RSS medians and ratios against same-run baselines (docs/performance.md)
 BENCH_ARGS ?= --sizes 10,100,1000 --repeat 3
