@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tfgen.check import hcldoc
 from tfgen.check.hcldoc import (
     HclDocument,
     HclSyntaxError,
@@ -427,3 +429,66 @@ def test_parse_results_are_independent_documents() -> None:
     assert first.blocks[0].filename == "main.tf"
     assert second.blocks[0].filename == "other.tf"
     assert first.blocks[0] is not second.blocks[0]
+
+
+# --------------------------------------------------------------------------- large files
+
+REPO = Path(__file__).resolve().parents[2]
+TREES = [REPO / "generated", REPO / "tests" / "corpus" / "lint"]
+
+
+def _whole_and_pieces(text: str, name: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    """The document of ``text`` parsed at once, and parsed after every top-level block."""
+    results = []
+    for size in (10**9, 1):
+        hcldoc._parse_document.cache_clear()
+        monkeypatch.setattr(hcldoc, "PIECE_SIZE", size)
+        try:
+            results.append(parse_hcl(text, name))
+        except HclSyntaxError as exc:
+            results.append((exc.line, exc.column, exc.message))
+    hcldoc._parse_document.cache_clear()
+    return results[0], results[1]
+
+
+def test_piecewise_parse_agrees_with_python_hcl2_on_the_golden_tree_and_corpus(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    files = [p for tree in TREES for p in sorted(tree.rglob("*")) if p.suffix in (".tf", ".tfvars")]
+    assert len(files) > 70
+    split = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        whole, pieces = _whole_and_pieces(text, path.name, monkeypatch)
+        assert pieces == whole, path
+        split += len(list(hcldoc._pieces(text))) > 1
+    assert split > 40  # most files really were parsed in pieces
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a closing brace in the first column inside a heredoc and a comment
+        "locals {\n  a = <<EOT\n}\nresource\nEOT\n}\n/*\n}\nx = 1\n*/\nb = 2\n",
+        # a syntax error after many good blocks is reported at its line in the file
+        'a = 1\nresource "x" "y" {\n}\nresource "x" "z" {\n  b = \n}\nc = 3\n',
+        # an unclosed block
+        'resource "x" "y" {\n}\nresource "x" "z" {\n  b = 1\n',
+        # an attribute defined twice, in different pieces
+        'a = 1\nresource "x" "y" {\n}\na = 2\n',
+    ],
+)
+def test_piecewise_parse_agrees_on_tricky_splits(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole, pieces = _whole_and_pieces(text, "main.tf", monkeypatch)
+    assert pieces == whole
+
+
+def test_piecewise_errors_are_located_in_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = 'a = 1\nresource "x" "y" {\n}\nresource "x" "z" {\n  b = \n}\n'
+    _, pieces = _whole_and_pieces(text, "main.tf", monkeypatch)
+    assert pieces == (5, 7, "unexpected '}'")
+    twice = 'a = 1\nresource "x" "y" {\n}\na = 2\n'
+    _, pieces = _whole_and_pieces(twice, "main.tf", monkeypatch)
+    assert pieces == (4, 1, "attribute 'a' redefined (first defined on line 1)")

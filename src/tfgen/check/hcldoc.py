@@ -12,7 +12,9 @@ inside ``jsonencode({...})`` even when one leaf is ``aws_s3_bucket.b.arn``.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
+import gc
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -254,39 +256,105 @@ def _typed(blocks: list[Block], type_: str | None) -> list[Block]:
 
 
 def parse_hcl(text: str, filename: str) -> HclDocument:
-    """Parse Terraform text; raises :class:`HclSyntaxError` on invalid syntax."""
-    source = _normalise(text)
-    try:
-        tree = _parse_tree(source)
-        body = _first_tree(tree, "body")
-        if body is None:
-            return HclDocument(filename, source=source)
-        attributes, blocks = _Builder(source, filename).body(body)
-    except UnexpectedInput as exc:
-        raise HclSyntaxError(filename, *_error_position(exc, source), _error_message(exc)) from None
-    except RecursionError:
-        raise HclSyntaxError(filename, 1, 1, "expression nested too deeply") from None
-    return HclDocument(filename, blocks, attributes, source)
+    """Parse Terraform text; raises :class:`HclSyntaxError` on invalid syntax.
+
+    Documents are cached by (text, filename): the layers that run after each other parse
+    the same file once.  The document model is never modified by its users.
+    """
+    return _parse_document(_normalise(text), filename)
 
 
 def check_syntax(text: str, filename: str) -> None:
-    """Parse with python-hcl2's grammar only (no document model); raises HclSyntaxError.
+    """Parse with python-hcl2's grammar; raises :class:`HclSyntaxError`.
 
-    The parse tree is cached, so a later :func:`parse_hcl` of the same text is cheap.
+    The document is cached, so a later :func:`parse_hcl` of the same text is free.
     """
-    source = _normalise(text)
-    try:
-        _parse_tree(source)
-    except UnexpectedInput as exc:
-        raise HclSyntaxError(filename, *_error_position(exc, source), _error_message(exc)) from None
-    except RecursionError:
-        raise HclSyntaxError(filename, 1, 1, "expression nested too deeply") from None
+    _parse_document(_normalise(text), filename)
 
 
 @functools.lru_cache(maxsize=256)
+def _parse_document(source: str, filename: str) -> HclDocument:
+    attributes: dict[str, Attribute] = {}
+    blocks: list[Block] = []
+    with _collector_paused():
+        for line_offset, piece in _pieces(source):
+            builder = _Builder(piece, filename, line_offset)
+            try:
+                body = _first_tree(_parse_tree(piece), "body")
+                piece_attributes, piece_blocks = (
+                    builder.body(body, attributes) if body is not None else ({}, [])
+                )
+            except UnexpectedInput as exc:
+                line, column = _error_position(exc, piece)
+                message = _error_message(exc)
+                raise HclSyntaxError(filename, line + line_offset, column, message) from None
+            except RecursionError:
+                raise HclSyntaxError(filename, 1, 1, "expression nested too deeply") from None
+            attributes.update(piece_attributes)
+            blocks += piece_blocks
+    return HclDocument(filename, blocks, attributes, source)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a parse allocates millions of tree nodes:
+    its full collections rescan the whole heap and make large files superlinear (lark
+    trees hold no reference cycles, and a cycle made meanwhile is collected later)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+# A top-level block ends with a closing brace in the first column, followed by another
+# top-level item (a name or a comment) or the end of the text.
+_TOP_LEVEL_END = re.compile(r"^\}[ \t]*\n(?=[ \t\n]*(?:[A-Za-z_#]|//|/\*|\Z))", re.MULTILINE)
+PIECE_SIZE = 16 * 1024
+
+
+def _pieces(source: str) -> Iterator[tuple[int, str]]:
+    """(line offset, text) of consecutive parts of ``source``, split after
+    top-level blocks into pieces of about :data:`PIECE_SIZE` characters.
+
+    Parsing pieces instead of a whole large file keeps the parse linear and its memory
+    small.  A split point is only a guess (a ``}`` in the first column may be inside a
+    heredoc or a comment): a piece that does not parse on its own is parsed again
+    together with the rest of the text, which is exactly what a whole-text parse sees.
+    """
+    start, line = 0, 0
+    for end in _split_points(source):
+        piece = source[start:end]
+        if not _parses(piece):
+            break
+        yield line, piece
+        line += piece.count("\n")
+        start = end
+    yield line, source[start:]
+
+
+def _split_points(source: str) -> Iterator[int]:
+    last = 0
+    for match in _TOP_LEVEL_END.finditer(source):
+        if match.end() - last >= PIECE_SIZE and match.end() < len(source):
+            last = match.end()
+            yield last
+
+
+def _parses(piece: str) -> bool:
+    try:
+        _parse_tree(piece)
+    except (UnexpectedInput, RecursionError):
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=8)
 def _parse_tree(source: str) -> Tree[Token]:
-    """The lark tree of a source text (cached: parsing dominates the cost, and the same
-    file is often parsed by several checks; the tree is never modified)."""
+    """The lark tree of a text (cached for the piece that is parsed right after the
+    split check; the tree is never modified)."""
     tree: Tree[Token] = hcl2.parses_to_tree(source)
     return tree
 
@@ -357,23 +425,33 @@ def _end_pos(node: Node) -> int:
 
 
 class _Builder:
-    """Turns lark ``body``/``block``/``attribute`` trees into the document model."""
+    """Turns lark ``body``/``block``/``attribute`` trees into the document model.
+
+    ``source`` may be a part of a file that starts at line ``line_offset + 1``.
+    """
 
     _line_starts: list[int] | None = None
 
-    def __init__(self, source: str, filename: str) -> None:
+    def __init__(self, source: str, filename: str, line_offset: int = 0) -> None:
         self.source = source
         self.filename = filename
+        self.line_offset = line_offset
 
-    def body(self, body: Tree[Token]) -> tuple[dict[str, Attribute], list[Block]]:
+    def body(
+        self, body: Tree[Token], outer: dict[str, Attribute] | None = None
+    ) -> tuple[dict[str, Attribute], list[Block]]:
+        """The attributes and blocks of a body (``outer``: attributes of the same body
+        already read from an earlier part of the file)."""
         attributes: dict[str, Attribute] = {}
         blocks: list[Block] = []
         for child in _trees(body):
             if child.data == "attribute":
                 attr = self.attribute(child)
-                if attr.name in attributes:
-                    first = attributes[attr.name].line
-                    message = f"attribute {attr.name!r} redefined (first defined on line {first})"
+                first = attributes.get(attr.name) or (outer or {}).get(attr.name)
+                if first is not None:
+                    message = (
+                        f"attribute {attr.name!r} redefined (first defined on line {first.line})"
+                    )
                     raise HclSyntaxError(self.filename, attr.line, attr.column, message)
                 attributes[attr.name] = attr
             elif child.data == "block":
@@ -392,20 +470,32 @@ class _Builder:
         _, line, column = _start(node)
         end_line = self.line_of(_end_pos(node) - 1)
         return Block(
-            names[0], tuple(names[1:]), attributes, blocks, line, end_line, column, self.filename
+            names[0],
+            tuple(names[1:]),
+            attributes,
+            blocks,
+            line + self.line_offset,
+            end_line,
+            column,
+            self.filename,
         )
 
     def attribute(self, node: Tree[Token]) -> Attribute:
         name_node, expr = _trees(node)[0], _trees(node)[-1]
         _, line, column = _start(node)
+        line += self.line_offset
         value = _Expr(self.source).value(expr)
         end_line = self.line_of(_start(expr)[0] + len(value.raw) - 1)
         return Attribute(_label(name_node), value, line, column, max(end_line, line))
 
     def line_of(self, pos: int) -> int:
+        """The (file) line of a position in ``source``."""
         if self._line_starts is None:  # built once: counting per node is quadratic
-            self._line_starts = [0] + [i + 1 for i, ch in enumerate(self.source) if ch == "\n"]
-        return bisect.bisect_right(self._line_starts, max(pos, 0))
+            self._line_starts = [0, *(m.end() for m in _NEWLINE.finditer(self.source))]
+        return bisect.bisect_right(self._line_starts, max(pos, 0)) + self.line_offset
+
+
+_NEWLINE = re.compile("\n")
 
 
 def _label(node: Tree[Token]) -> str:
