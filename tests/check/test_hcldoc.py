@@ -11,6 +11,7 @@ from tfgen.check import hcldoc
 from tfgen.check.hcldoc import (
     HclDocument,
     HclSyntaxError,
+    HclTooDeep,
     Unknown,
     heredoc_source,
     parse_hcl,
@@ -419,9 +420,13 @@ resource "aws_iam_role_policy" "p" {
 
 def test_deep_nesting() -> None:
     assert parse("x = " + "[" * 50 + "]" * 50 + "\n").attributes["x"].value.is_literal
-    with pytest.raises(HclSyntaxError) as info:
+    with pytest.raises(HclTooDeep) as info:
         parse("x = " + "[" * 2000 + "]" * 2000 + "\n")
     assert "nested too deeply" in info.value.message
+    # terraform fmt and validate accept this text (tested with terraform 1.x): say so
+    [problem] = info.value.problems
+    assert problem.code == "HCL002"
+    assert problem.hint is not None and problem.hint.startswith("terraform accepts this file")
 
 
 def test_parse_results_are_independent_documents() -> None:

@@ -213,11 +213,17 @@ def _run_layer(layer: str, subject: Subject) -> list[Finding]:
     return findings
 
 
-def run_layers(subject: Subject, layers: Sequence[str]) -> Outcome:
-    """Run the selected tree layers in order; skips named in the spec are honoured."""
+def run_layers(
+    subject: Subject, layers: Sequence[str], on_layer: Callable[[str], None] | None = None
+) -> Outcome:
+    """Run the selected tree layers in order; skips named in the spec are honoured.
+
+    ``on_layer`` is told the name of each layer as it starts (progress display)."""
     out = Outcome()
     for layer in TREE_LAYERS:
         if layer in layers:
+            if on_layer is not None:
+                on_layer(layer)
             _apply_skips(_run_layer(layer, subject), subject.skips, out)
             out.layers_run.append(layer)
     out.skipped.extend(subject.inline_skips)

@@ -71,11 +71,24 @@ def _finding(
     )
 
 
-def _refs(block: Block) -> Iterator[tuple[str, int, int]]:
-    for nested in block.walk():
-        for attr in nested.attributes.values():
-            for ref in attr.value.references():
+def _refs(block: Block, bound: frozenset[str] = frozenset()) -> Iterator[tuple[str, int, int]]:
+    """The traversals a block uses, except those rooted at a name an enclosing
+    ``dynamic`` block binds (its iterator: the block's label, or ``iterator = name``)."""
+    inner = bound
+    if block.type == "dynamic" and block.labels:
+        inner = bound | {_iterator(block)}
+    for name, attr in block.attributes.items():
+        scope = inner if name == "labels" else bound  # for_each is evaluated outside
+        for ref in attr.value.references():
+            if ref.split(".", 1)[0].split("[", 1)[0] not in scope:
                 yield ref, attr.line, attr.column
+    for nested in block.blocks:
+        yield from _refs(nested, inner)
+
+
+def _iterator(dynamic: Block) -> str:
+    named = dynamic.value("iterator")
+    return named.raw.strip() if named is not None else dynamic.labels[0]
 
 
 _NAMES = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*")

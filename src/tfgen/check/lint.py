@@ -1,0 +1,102 @@
+"""What ``tfgen lint`` adds around the layers: files that do not parse are findings,
+not a stop, and progress for large inputs."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Mapping
+from typing import TextIO
+
+from tfgen.check.findings import Finding, HclLocation, Severity
+
+Progress = Callable[[str], None]
+LARGE_BYTES = 1_000_000  # inputs at least this large (or with this many files) show progress
+LARGE_FILES = 50
+PARSE_LAYER = "parse"
+
+# findings that a declaration in a file that does not parse could have answered
+_UNRESOLVABLE = ("CON003", "CON004", "CON005", "CON006", "CON007", "CON008")
+_TF_UNRESOLVABLE = ("TF-reference-to-undeclared",)
+
+
+def no_progress(_message: str) -> None:
+    """The progress callback that shows nothing."""
+
+
+def is_large(files: Mapping[str, str]) -> bool:
+    return len(files) >= LARGE_FILES or sum(len(t) for t in files.values()) >= LARGE_BYTES
+
+
+def syntax_findings(files: Mapping[str, str], progress: Progress) -> dict[str, Finding]:
+    """One finding per file that does not parse, keyed by file (HCL001: invalid HCL,
+    HCL002: valid, but nested too deeply for python-hcl2).  Parsed documents are cached,
+    so the layers that follow do not parse again."""
+    from tfgen.check.hcldoc import HclSyntaxError, HclTooDeep, parse_hcl  # noqa: PLC0415
+
+    total = sum(len(t) for t in files.values())
+    done = 0
+    broken: dict[str, Finding] = {}
+    for number, (path, text) in enumerate(sorted(files.items()), 1):
+        progress(f"parsing {number}/{len(files)} files ({_mb(done)} of {_mb(total)} MB)")
+        try:
+            parse_hcl(text, path)
+        except HclSyntaxError as exc:
+            [problem] = exc.problems
+            severity = Severity.WARNING if isinstance(exc, HclTooDeep) else Severity.ERROR
+            where = HclLocation(path, exc.line, exc.column, "")
+            broken[path] = Finding(
+                PARSE_LAYER, severity, exc.code, problem.message, where, hint=problem.hint
+            )
+        done += len(text)
+    return broken
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1_000_000:.1f}"
+
+
+def unresolvable_dropped(findings: list[Finding], broken: set[str]) -> list[Finding]:
+    """``findings`` without the reference findings of module folders holding a file that
+    does not parse (its declarations are unknown, so those findings may be false)."""
+    folders = {posixpath.dirname(p) for p in broken}
+
+    def unresolvable(finding: Finding) -> bool:
+        loc = finding.location
+        return (
+            loc is not None
+            and posixpath.dirname(loc.file) in folders
+            and finding.code.startswith((*_UNRESOLVABLE, *_TF_UNRESOLVABLE))
+        )
+
+    return [f for f in findings if not unresolvable(f)]
+
+
+def layer_progress(progress: Progress, layers: list[str]) -> Callable[[str], None]:
+    """A callback for :func:`tfgen.check.layers.run_layers`: one line per layer started."""
+
+    def started(layer: str) -> None:
+        number = layers.index(layer) + 1 if layer in layers else 0
+        progress(f"running {layer} ({number}/{len(layers)} layers)")
+
+    return started
+
+
+class LineProgress:
+    """Progress as one line on a terminal, rewritten in place (``\\r``); clear it
+    before anything else is printed."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.width = 0
+
+    def __call__(self, message: str) -> None:
+        text = f"tfgen lint: {message}"
+        self.stream.write("\r" + text.ljust(self.width))
+        self.stream.flush()
+        self.width = max(self.width, len(text))
+
+    def clear(self) -> None:
+        if self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+            self.width = 0
