@@ -228,3 +228,20 @@ def test_progress_on_a_terminal_for_large_inputs(tmp_path: Path) -> None:
     assert "\rtfgen lint: parsing 1/60 files" in text
     assert "\rtfgen lint: running rules (3/3 layers)" in text
     assert text.endswith("\r")  # the line is cleared before the report
+
+
+# --------------------------------------------------------------------------- cost
+
+
+def test_each_file_is_parsed_once_for_all_layers_however_many(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tfgen.check import hcldoc  # noqa: PLC0415
+    from tfgen.check.run import Options, lint_paths  # noqa: PLC0415
+
+    monkeypatch.setenv("TFGEN_CACHE_DIR", str(tmp_path / "cache"))  # the layers really run
+    folder = _many_files(tmp_path / "many", 300)
+    hcldoc._parse_document.cache_clear()
+    result = lint_paths([folder], Options(OFFLINE.split(",")))
+    assert result.report.layers_run == OFFLINE.split(",")
+    assert hcldoc._parse_document.cache_info().misses == 300

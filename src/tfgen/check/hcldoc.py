@@ -289,6 +289,11 @@ def parse_hcl(text: str, filename: str) -> HclDocument:
     return _parse_document(_normalise(text), filename)
 
 
+# Documents kept for the layers that parse the same files after each other: a tree with
+# more files than this would be parsed once per layer.
+DOCUMENTS_KEPT = 8192
+
+
 def check_syntax(text: str, filename: str) -> None:
     """Parse with python-hcl2's grammar; raises :class:`HclSyntaxError`.
 
@@ -297,7 +302,7 @@ def check_syntax(text: str, filename: str) -> None:
     _parse_document(_normalise(text), filename)
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=DOCUMENTS_KEPT)
 def _parse_document(source: str, filename: str) -> HclDocument:
     attributes: dict[str, Attribute] = {}
     blocks: list[Block] = []
