@@ -497,3 +497,49 @@ def test_piecewise_errors_are_located_in_the_file(monkeypatch: pytest.MonkeyPatc
     twice = 'a = 1\nresource "x" "y" {\n}\na = 2\n'
     _, pieces = _whole_and_pieces(twice, "main.tf", monkeypatch)
     assert pieces == (4, 1, "attribute 'a' redefined (first defined on line 1)")
+
+
+def _reference_positions(text: str) -> dict[tuple[str, int, int], int]:
+    """Blocks and attributes as python-hcl2's own parser places them (lark with
+    ``propagate_positions``): (kind, line, column) -> where an attribute's expression
+    starts in the text."""
+    import hcl2  # noqa: PLC0415
+
+    found = {}
+    for node in hcl2.parses_to_tree(text).iter_subtrees_topdown():
+        if node.data in ("block", "attribute"):
+            expr = node.children[-1]
+            start = expr.meta.start_pos if node.data == "attribute" else -1
+            found[(node.data, node.meta.line, node.meta.column)] = start
+    return found
+
+
+def _positions(doc: HclDocument) -> dict[tuple[str, int, int], str]:
+    """The same from the document model: (kind, line, column) -> an attribute's raw text."""
+    found = {}
+    for attr in doc.attributes.values():
+        found[("attribute", attr.line, attr.column)] = attr.value.raw
+    for top in doc.blocks:
+        for block in top.walk():
+            found[("block", block.line, block.column)] = ""
+            for attr in block.attributes.values():
+                found[("attribute", attr.line, attr.column)] = attr.value.raw
+    return found
+
+
+def test_positions_agree_with_python_hcl2_on_the_golden_tree_and_corpus() -> None:
+    files = [p for tree in TREES for p in sorted(tree.rglob("*")) if p.suffix in (".tf", ".tfvars")]
+    checked = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        try:
+            doc = parse_hcl(text, path.name)
+        except HclSyntaxError:
+            continue  # the corpus has files that do not parse, on purpose
+        ours, reference = _positions(doc), _reference_positions(doc.source)
+        assert sorted(ours) == sorted(reference), path
+        for place, raw in ours.items():
+            if place[0] == "attribute":
+                assert raw and doc.source.startswith(raw, reference[place]), (path, place)
+                checked += 1
+    assert checked > 1000

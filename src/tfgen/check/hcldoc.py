@@ -1,9 +1,9 @@
 """A positioned document model of Terraform text (``.tf`` / ``.tfvars``).
 
-Parsing uses python-hcl2's grammar (``hcl2.parses_to_tree``: a lark tree with
-``propagate_positions``), so every block and attribute knows its 1-based line and
-column.  Attribute values are kept twice: the raw source text of the expression and,
-when the expression is a literal, the Python value (``str`` without quotes, ``int``,
+Parsing uses python-hcl2's grammar and post-lexer (a lark LALR parser; positions come
+from the tokens), so every block and attribute knows its 1-based line and column.
+Attribute values are kept twice: the raw source text of the expression and, when the
+expression is a literal, the Python value (``str`` without quotes, ``int``,
 ``float``, ``bool``, ``None``, ``list``, ``dict``; recursively).  Non-literal parts of
 a collection appear as :class:`Unknown` in :attr:`HclValue.partial`, so rules can look
 inside ``jsonencode({...})`` even when one leaf is ``aws_s3_bucket.b.arn``.
@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeAlias
 
-import hcl2
-from lark import Token, Tree
+import hcl2.parser
+from hcl2.postlexer import PostLexer
+from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from tfgen.errors import Location, Problem, UserError
@@ -385,8 +386,24 @@ def _parses(piece: str) -> bool:
 def _parse_tree(source: str) -> Tree[Token]:
     """The lark tree of a text (cached for the piece that is parsed right after the
     split check; the tree is never modified)."""
-    tree: Tree[Token] = hcl2.parses_to_tree(source)
+    # python-hcl2 appends a newline too (lark has no end-of-file token for the grammar)
+    tree: Tree[Token] = _parser().parse(source + "\n")
     return tree
+
+
+@functools.cache
+def _parser() -> Lark:
+    """python-hcl2's grammar and post-lexer, without ``propagate_positions``: every token
+    carries its position already, and copying positions into every tree node doubled the
+    cost of a parse.  Node positions come from their first and last tokens."""
+    return Lark.open(
+        "hcl2.lark",
+        rel_to=hcl2.parser.__file__,
+        parser="lalr",
+        propagate_positions=False,
+        postlex=PostLexer(),
+        cache=True,
+    )
 
 
 def parse_file(path: str | Path) -> HclDocument:
@@ -438,10 +455,21 @@ def _trees(node: Tree[Token]) -> list[Tree[Token]]:
 
 
 def _start(node: Node) -> tuple[int, int, int]:
-    """(start_pos, line, column) of a node."""
+    """(start_pos, line, column) of a node: those of its first token."""
+    token = _first_token(node)
+    if token is None:  # an empty body: no text of its own
+        return 0, 0, 0
+    return token.start_pos or 0, token.line or 0, token.column or 0
+
+
+def _first_token(node: Node) -> Token | None:
     if isinstance(node, Token):
-        return node.start_pos or 0, node.line or 0, node.column or 0
-    return node.meta.start_pos, node.meta.line, node.meta.column
+        return node
+    for child in node.children:
+        token = _first_token(child)
+        if token is not None:
+            return token
+    return None
 
 
 def _end_pos(node: Node) -> int:
@@ -451,7 +479,8 @@ def _end_pos(node: Node) -> int:
     for child in reversed(node.children):
         if isinstance(child, Token) or child.data != "new_line_or_comment":
             return _end_pos(child)
-    return node.meta.end_pos
+    last = node.children[-1] if node.children else None
+    return _end_pos(last) if last is not None else 0
 
 
 class _Builder:
@@ -901,7 +930,7 @@ class _References:
     def _parse_and_walk(self, expr: str, bound: frozenset[str]) -> None:
         source = f"x = {expr.strip()}\n"
         try:
-            tree = hcl2.parses_to_tree(source)
+            tree = _parse_tree(source)
         except (UnexpectedInput, RecursionError):
             return
         refs = _References(source)
