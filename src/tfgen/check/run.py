@@ -227,9 +227,15 @@ def _lint_one(
     on_layer = layer_progress(progress, list(opts.layers))
     outcome = run_layers(Subject(readable), opts.layers, on_layer)
     found = [*broken.values(), *unresolvable_dropped(outcome.findings, set(broken))]
-    mine = [f for f in found if f.location is None or f.location.file in target.named]
+    mine = [f for f in found if _reported(f, target)]
     outcome.skipped = _skips_in(outcome.skipped, target, readable)
     return [_shown(f, target) for f in mine], outcome, sorted(broken)
+
+
+def _reported(finding: Finding, target: LintTarget) -> bool:
+    """A folder reports everything; a file, its own findings and those of no file."""
+    loc = finding.location
+    return not target.is_file or loc is None or not loc.file or loc.file in target.named
 
 
 def _hides_references(broken: list[str], files: Mapping[str, str]) -> bool:
