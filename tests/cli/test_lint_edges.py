@@ -245,3 +245,15 @@ def test_each_file_is_parsed_once_for_all_layers_however_many(
     result = lint_paths([folder], Options(OFFLINE.split(",")))
     assert result.report.layers_run == OFFLINE.split(",")
     assert hcldoc._parse_document.cache_info().misses == 300
+
+
+def test_the_old_address_of_a_moved_or_removed_object_is_not_a_reference(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_sqs_queue" "new" {\n  name = "q"\n}\n\n'
+        "moved {\n  from = aws_sqs_queue.old\n  to   = aws_sqs_queue.new\n}\n\n"
+        "removed {\n  from = aws_sqs_queue.gone\n\n  lifecycle {\n    destroy = false\n  }\n}\n\n"
+        "moved {\n  from = aws_sqs_queue.older\n  to   = aws_sqs_queue.typo\n}\n"
+    )
+    run = tfgen("lint", "main.tf", "--only", "consistency", "--format", "json", cwd=tmp_path)
+    assert run.returncode == 1
+    assert findings(run.stdout) == [("CON005", "main.tf", 20, "error")]  # the `to` only

@@ -20,6 +20,7 @@ LAYER = "consistency"
 _RESOURCE_ROOT = re.compile(
     r"^(aws|awscc|random|null|tls|time|archive|local|terraform)_[a-z0-9_]+$"
 )
+_FORMER_ADDRESSES = frozenset({"moved", "removed"})
 _META_ARGS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 
 
@@ -78,6 +79,8 @@ def _refs(block: Block, bound: frozenset[str] = frozenset()) -> Iterator[tuple[s
     if block.type == "dynamic" and block.labels:
         inner = bound | {_iterator(block)}
     for name, attr in block.attributes.items():
+        if name == "from" and block.type in _FORMER_ADDRESSES:
+            continue  # the old address of a moved or removed object is not declared any more
         scope = inner if name == "labels" else bound  # for_each is evaluated outside
         for ref in attr.value.references():
             if ref.split(".", 1)[0].split("[", 1)[0] not in scope:
