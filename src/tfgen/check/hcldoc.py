@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import contextvars
 import functools
 import gc
 import json
@@ -323,7 +324,24 @@ def _parse_document(source: str, filename: str) -> HclDocument:
                 raise HclTooDeep(filename, line_offset + 1) from None
             attributes.update(piece_attributes)
             blocks += piece_blocks
+            if (on_piece := _ON_PIECE.get()) is not None:
+                on_piece(len(piece))
     return HclDocument(filename, blocks, attributes, source)
+
+
+_ON_PIECE: contextvars.ContextVar[Callable[[int], None] | None] = contextvars.ContextVar(
+    "on_piece", default=None
+)
+
+
+@contextlib.contextmanager
+def piece_progress(callback: Callable[[int], None]) -> Iterator[None]:
+    """Call ``callback`` with the size of each piece parsed (for a progress display)."""
+    token = _ON_PIECE.set(callback)
+    try:
+        yield
+    finally:
+        _ON_PIECE.reset(token)
 
 
 @contextlib.contextmanager
