@@ -86,6 +86,20 @@ def test_lint_file_keeps_terraform_and_checkov_findings_of_that_file_only(
     assert "checkov" in layers  # the scan ran on the folder; b.tf's findings were dropped
 
 
+def test_lint_file_whose_context_does_not_parse(tmp_path: Path) -> None:
+    mod = _module(tmp_path / "mod")
+    (mod / "variables.tf").write_text('variable "n" {\n  type = string\n')  # unclosed
+    run = tfgen("lint", "mod/main.tf", "--only", OFFLINE, "--format", "json", cwd=tmp_path)
+    assert run.returncode == 0, run.stdout  # var.n may be declared there: not reported
+    assert findings(run.stdout) == []
+    assert run.stderr.splitlines() == [
+        "tfgen lint: linting mod/main.tf only; other.tf, variables.tf in its folder read as "
+        "context (references and variables), not reported",
+        "tfgen lint: mod/variables.tf does not parse: references to what the files of that "
+        "folder declare are not checked",
+    ]
+
+
 # --------------------------------------------------------------------------- HCL001
 
 

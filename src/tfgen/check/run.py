@@ -137,7 +137,9 @@ class LintTarget:
 
     def shown(self, rel: str) -> str:
         """A file of the target as the user names it (relative or absolute, as typed)."""
-        return self.typed.as_posix() if self.is_file else (self.typed / rel).as_posix()
+        if not self.is_file:
+            return (self.typed / rel).as_posix()
+        return self.typed.as_posix() if rel in self.named else (self.typed.parent / rel).as_posix()
 
     def context_note(self) -> str | None:
         """For a file argument, the one line that says what was read only as context."""
@@ -201,7 +203,7 @@ def lint_paths(paths: Sequence[Path], opts: Options, progress: Progress = no_pro
             notes.append(note)
         found, outcome, broken = _lint_one(target, opts, progress)
         if _hides_references(broken, target.files):
-            shown = ", ".join(target.shown(p) if p in target.named else p for p in broken)
+            shown = ", ".join(target.shown(p) for p in broken)
             notes.append(
                 f"{shown} {'does' if len(broken) == 1 else 'do'} not parse: references to "
                 "what the files of that folder declare are not checked"
