@@ -250,15 +250,15 @@ def test_progress_on_a_terminal_for_large_inputs(tmp_path: Path) -> None:
 def test_each_file_is_parsed_once_for_all_layers_however_many(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tfgen.check import hcldoc  # noqa: PLC0415
     from tfgen.check.run import Options, lint_paths  # noqa: PLC0415
+    from tfgen.hcl import parser as hcl_parser  # noqa: PLC0415
 
     monkeypatch.setenv("TFGEN_CACHE_DIR", str(tmp_path / "cache"))  # the layers really run
     folder = _many_files(tmp_path / "many", 300)
-    hcldoc._parse_document.cache_clear()
+    hcl_parser._parse_document.cache_clear()
     result = lint_paths([folder], Options(OFFLINE.split(",")))
     assert result.report.layers_run == OFFLINE.split(",")
-    assert hcldoc._parse_document.cache_info().misses == 300
+    assert hcl_parser._parse_document.cache_info().misses == 300
 
 
 def test_the_old_address_of_a_moved_or_removed_object_is_not_a_reference(tmp_path: Path) -> None:

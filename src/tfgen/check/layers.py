@@ -21,8 +21,8 @@ from tfgen.check import LAYERS, OFFLINE_LAYERS, TREE_LAYERS, resultcache
 from tfgen.check.consistency import check_consistency, modules_of, parse_tree
 from tfgen.check.dedupe import once
 from tfgen.check.findings import Finding, HclLocation, Severity, SpecLocation
-from tfgen.check.hcldoc import Block, HclDocument
 from tfgen.check.references import Module, callee, check_references
+from tfgen.hcl import Block, HclDocument
 from tfgen.render.provenance import Provenance
 from tfgen.render.tree import env_of
 from tfgen.spec.loader import Source

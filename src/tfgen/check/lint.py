@@ -32,7 +32,7 @@ def syntax_findings(files: Mapping[str, str], progress: Progress) -> dict[str, F
     """One finding per file that does not parse, keyed by file (HCL001: invalid HCL,
     HCL002: valid, but nested too deeply for python-hcl2).  Parsed documents are cached,
     so the layers that follow do not parse again."""
-    from tfgen.check.hcldoc import piece_progress  # noqa: PLC0415
+    from tfgen.hcl import piece_progress  # noqa: PLC0415
 
     shown = _ParseProgress(progress, len(files), sum(len(t) for t in files.values()))
     broken: dict[str, Finding] = {}
@@ -70,7 +70,7 @@ class _ParseProgress:
 
 
 def _syntax_finding(path: str, text: str) -> Finding | None:
-    from tfgen.check.hcldoc import HclSyntaxError, HclTooDeep, parse_hcl  # noqa: PLC0415
+    from tfgen.hcl import HclSyntaxError, HclTooDeep, parse_hcl  # noqa: PLC0415
 
     try:
         parse_hcl(text, path)

@@ -1,6 +1,6 @@
 """Parse every rendered file back with python-hcl2: a file that does not parse is a bug.
 
-The parse goes through :mod:`tfgen.check.hcldoc` (python-hcl2's grammar and parser),
+The parse goes through :mod:`tfgen.hcl` (python-hcl2's grammar and parser),
 whose parse trees are cached by content, so the checks that run after rendering reuse
 them instead of parsing the tree again.
 """
@@ -19,7 +19,7 @@ def parse_back(files: Mapping[str, str]) -> list[str]:
 
     Returns the files that were parsed.
     """
-    from tfgen.check.hcldoc import HclSyntaxError, check_syntax  # noqa: PLC0415 - lark is slow to import
+    from tfgen.hcl import HclSyntaxError, check_syntax  # noqa: PLC0415 - lark is slow to import
 
     parsed = []
     for path in sorted(files):

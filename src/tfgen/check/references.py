@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from tfgen.check.findings import Finding, HclLocation, Severity
-from tfgen.check.hcldoc import Block, HclDocument
+from tfgen.hcl import Block, HclDocument
 
 LAYER = "consistency"
 _RESOURCE_ROOT = re.compile(

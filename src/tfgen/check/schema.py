@@ -20,8 +20,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from tfgen.check.findings import Finding, HclLocation, Severity
-from tfgen.check.hcldoc import Block, HclDocument
 from tfgen.check.provider_schema import BlockSchema, ProviderSchema, closest, load_schema
+from tfgen.hcl import Block, HclDocument
 
 LAYER = "schema"
 META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on"})

@@ -1,4 +1,4 @@
-"""The positioned HCL document model (tfgen.check.hcldoc)."""
+"""The positioned HCL document model (tfgen.hcl)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tfgen.check import hcldoc
-from tfgen.check.hcldoc import (
+from tfgen.errors import ExitCode
+from tfgen.hcl import (
     HclDocument,
     HclSyntaxError,
     HclTooDeep,
@@ -18,7 +18,7 @@ from tfgen.check.hcldoc import (
     parse_module,
     referenced_address,
 )
-from tfgen.errors import ExitCode
+from tfgen.hcl import parser as hcl_parser
 
 MAIN = """\
 # a comment
@@ -446,13 +446,13 @@ def _whole_and_pieces(text: str, name: str, monkeypatch: pytest.MonkeyPatch) -> 
     """The document of ``text`` parsed at once, and parsed after every top-level block."""
     results = []
     for size in (10**9, 1):
-        hcldoc._parse_document.cache_clear()
-        monkeypatch.setattr(hcldoc, "PIECE_SIZE", size)
+        hcl_parser._parse_document.cache_clear()
+        monkeypatch.setattr(hcl_parser, "PIECE_SIZE", size)
         try:
             results.append(parse_hcl(text, name))
         except HclSyntaxError as exc:
             results.append((exc.line, exc.column, exc.message))
-    hcldoc._parse_document.cache_clear()
+    hcl_parser._parse_document.cache_clear()
     return results[0], results[1]
 
 
@@ -466,7 +466,7 @@ def test_piecewise_parse_agrees_with_python_hcl2_on_the_golden_tree_and_corpus(
         text = path.read_text(encoding="utf-8")
         whole, pieces = _whole_and_pieces(text, path.name, monkeypatch)
         assert pieces == whole, path
-        split += len(list(hcldoc._pieces(text))) > 1
+        split += len(list(hcl_parser._pieces(text))) > 1
     assert split > 40  # most files really were parsed in pieces
 
 
