@@ -176,6 +176,57 @@ def test_an_iterator_used_outside_its_dynamic_block_is_reported(tmp_path: Path) 
     assert [(c, line) for c, _, line, _ in findings(run.stdout)] == [("CON005", 48)]
 
 
+SCOPES = """\
+variable "names" {
+  type = list(string)
+}
+
+resource "aws_sqs_queue" "q" {
+  count = length(var.names)
+  name  = "${var.names[count.index]}-${terraform.workspace}"
+
+  lifecycle {
+    postcondition {
+      condition     = self.name != ""
+      error_message = "named in ${path.module}"
+    }
+  }
+}
+
+resource "aws_sns_topic" "t" {
+  for_each = toset(var.names)
+  name     = each.key
+}
+
+locals {
+  # for variables named like resources and like the meta roots
+  arns = [for aws_sqs_queue in aws_sqs_queue.q : aws_sqs_queue.arn]
+  keys = { for each, topic in aws_sns_topic.t : each => topic.arn }
+  text = <<-EOT
+    %{for aws_sns_topic in var.names}${aws_sns_topic}%{endfor}
+  EOT
+}
+
+output "missing" {
+  value = [var.nope, local.nope, aws_sqs_queue.nope.arn, data.aws_region.nope.name, module.m.x]
+}
+"""
+
+
+def test_meta_roots_and_for_variables_are_scoped_and_the_rest_is_checked(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(SCOPES)
+    run = tfgen("lint", "main.tf", "--only", "consistency", "--format", "json", cwd=tmp_path)
+    assert run.returncode == 1
+    messages = sorted(f["message"] for f in json.loads(run.stdout)["findings"])
+    assert messages == [
+        "aws_sqs_queue.nope is not declared in this module",
+        "data.aws_region.nope is not declared in this module",
+        "local.nope is not defined",
+        "module.m is not called in this module",
+        "var.nope is not declared",
+    ]
+
+
 # --------------------------------------------------------------------------- UPG
 
 
