@@ -543,3 +543,33 @@ def test_positions_agree_with_python_hcl2_on_the_golden_tree_and_corpus() -> Non
                 assert raw and doc.source.startswith(raw, reference[place]), (path, place)
                 checked += 1
     assert checked > 1000
+
+
+def test_worker_processes_build_the_same_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tfgen.hcl import parallel  # noqa: PLC0415
+
+    if parallel.workers() < 2:
+        pytest.skip("one core: tfgen parses without worker processes")
+    files = {
+        p.relative_to(REPO).as_posix(): p.read_text(encoding="utf-8")
+        for tree in TREES
+        for p in sorted(tree.rglob("*"))
+        if p.suffix in (".tf", ".tfvars")
+    }
+    monkeypatch.setattr(parallel, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(hcl_parser, "PIECE_SIZE", 1)  # every top-level block a piece
+    hcl_parser._parse_document.cache_clear()
+    parallel.parse_ahead(files)
+    ahead = dict(hcl_parser._PARSED_AHEAD)
+    assert len(ahead) > len(files) / 2  # most files were built by the workers
+    for (source, name), document in ahead.items():
+        hcl_parser._PARSED_AHEAD.clear()
+        hcl_parser._parse_document.cache_clear()
+        assert parse_hcl(source, name) == document, name
+    # a file the workers could not build alone is parsed (and reported) as without them
+    broken = {"a.tf": 'a = 1\nresource "x" "y" {\n}\nresource "x" "z" {\n  b = \n}\n'}
+    parallel.parse_ahead(broken)
+    assert hcl_parser._PARSED_AHEAD == {}
+    with pytest.raises(HclSyntaxError):
+        parse_hcl(broken["a.tf"], "a.tf")
+    hcl_parser._parse_document.cache_clear()

@@ -290,7 +290,7 @@ def test_progress_on_a_terminal_for_large_inputs(tmp_path: Path) -> None:
     assert proc.returncode == 0
     assert json.loads(stdout)["findings"] == []  # stdout carries the report only
     text = seen.decode()
-    assert "\rtfgen lint: parsing 1/60 files" in text
+    assert "\rtfgen lint: parsing 1/60 file(s)" in text
     assert "\rtfgen lint: running rules (3/3 layers)" in text
     assert text.endswith("\r")  # the line is cleared before the report
 

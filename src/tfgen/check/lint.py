@@ -33,8 +33,10 @@ def syntax_findings(files: Mapping[str, str], progress: Progress) -> dict[str, F
     HCL002: valid, but nested too deeply for python-hcl2).  Parsed documents are cached,
     so the layers that follow do not parse again."""
     from tfgen.hcl import piece_progress  # noqa: PLC0415
+    from tfgen.hcl.parallel import parse_ahead  # noqa: PLC0415
 
     shown = _ParseProgress(progress, len(files), sum(len(t) for t in files.values()))
+    shown.ahead = parse_ahead(files, shown.parsed)  # in worker processes, when large enough
     broken: dict[str, Finding] = {}
     with piece_progress(shown.parsed):
         for path, text in sorted(files.items()):
@@ -55,18 +57,20 @@ class _ParseProgress:
     file: int = 0
     done: int = 0
     finished: int = 0  # the size of the files before this one
+    ahead: bool = False  # worker processes parsed the files (and counted them in done)
 
     def next_file(self, size: int) -> None:
         self.file += 1
-        self.done = self.finished
-        self.finished += size
+        if not self.ahead:
+            self.done = self.finished
+            self.finished += size
         self.parsed(0)
 
     def parsed(self, size: int) -> None:
         self.done += size
-        self.progress(
-            f"parsing {self.file}/{self.files} files ({_mb(self.done)} of {_mb(self.total)} MB)"
-        )
+        which = f"{self.file}/{self.files}" if self.file else str(self.files)
+        done = _mb(min(self.done, self.total))
+        self.progress(f"parsing {which} file(s) ({done} of {_mb(self.total)} MB)")
 
 
 def _syntax_finding(path: str, text: str) -> Finding | None:

@@ -20,7 +20,9 @@ def parse_back(files: Mapping[str, str]) -> list[str]:
     Returns the files that were parsed.
     """
     from tfgen.hcl import HclSyntaxError, check_syntax  # noqa: PLC0415 - lark is slow to import
+    from tfgen.hcl.parallel import parse_ahead  # noqa: PLC0415
 
+    parse_ahead({p: t for p, t in files.items() if p.endswith(HCL_SUFFIXES)})
     parsed = []
     for path in sorted(files):
         if not path.endswith(HCL_SUFFIXES):

@@ -30,7 +30,7 @@ def parse_hcl(text: str, filename: str) -> HclDocument:
     Documents are cached by (text, filename): the layers that run after each other parse
     the same file once.  The document model is never modified by its users.
     """
-    return _parse_document(_normalise(text), filename)
+    return _parse_document(normalise(text), filename)
 
 
 # Documents kept for the layers that parse the same files after each other: a tree with
@@ -43,16 +43,30 @@ def check_syntax(text: str, filename: str) -> None:
 
     The document is cached, so a later :func:`parse_hcl` of the same text is free.
     """
-    _parse_document(_normalise(text), filename)
+    _parse_document(normalise(text), filename)
+
+
+# Documents parsed ahead (in worker processes, see :mod:`tfgen.hcl.parallel`), handed to
+# the cache below on their first use.
+_PARSED_AHEAD: dict[tuple[str, str], HclDocument] = {}
+
+
+def parsed_ahead(documents: list[HclDocument]) -> None:
+    """Documents the next :func:`parse_hcl` of their text and file name returns."""
+    _PARSED_AHEAD.clear()
+    _PARSED_AHEAD.update(((d.source, d.filename), d) for d in documents)
 
 
 @functools.lru_cache(maxsize=DOCUMENTS_KEPT)
 def _parse_document(source: str, filename: str) -> HclDocument:
+    ahead = _PARSED_AHEAD.pop((source, filename), None)
+    if ahead is not None:
+        return ahead
     attributes: dict[str, Attribute] = {}
     blocks: list[Block] = []
-    with _collector_paused():
+    with collector_paused():
         for line_offset, piece in _pieces(source):
-            builder = _Builder(piece, filename, line_offset)
+            builder = Builder(piece, filename, line_offset)
             try:
                 body = first_tree(parse_tree(piece), "body")
                 piece_attributes, piece_blocks = (
@@ -87,7 +101,7 @@ def piece_progress(callback: Callable[[int], None]) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause Python's cycle collector while a parse allocates millions of tree nodes:
     its full collections rescan the whole heap and make large files superlinear (lark
     trees hold no reference cycles, and a cycle made meanwhile is collected later)."""
@@ -126,6 +140,17 @@ def _pieces(source: str) -> Iterator[tuple[int, str]]:
     yield line, source[start:]
 
 
+def candidate_pieces(source: str) -> list[tuple[int, str]]:
+    """(line offset, text) of the pieces :func:`_pieces` tries, before any is parsed."""
+    pieces, start, line = [], 0, 0
+    for end in [*_split_points(source), len(source)]:
+        piece = source[start:end]
+        pieces.append((line, piece))
+        line += piece.count("\n")
+        start = end
+    return pieces
+
+
 def _split_points(source: str) -> Iterator[int]:
     last = 0
     for match in _TOP_LEVEL_END.finditer(source):
@@ -152,7 +177,8 @@ def parse_module(directory: str | Path) -> list[HclDocument]:
     return [parse_file(p) for p in sorted(Path(directory).glob("*.tf")) if p.is_file()]
 
 
-def _normalise(text: str) -> str:
+def normalise(text: str) -> str:
+    """The text as the parser reads it: no byte-order mark, ``\\n`` line ends."""
     return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
 
@@ -178,7 +204,7 @@ def _error_message(exc: UnexpectedInput) -> str:
     return "syntax error"
 
 
-class _Builder:
+class Builder:
     """Turns lark ``body``/``block``/``attribute`` trees into the document model.
 
     ``source`` may be a part of a file that starts at line ``line_offset + 1``.
