@@ -64,7 +64,7 @@ bench: install checkov
 
 ## bench-ci: the same benchmark at small sizes (CI runs it after the tests)
 bench-ci: install checkov
-	$(BIN)/python -m tools.bench --sizes 10,100 --repeat 1
+	$(BIN)/python -m tools.bench --sizes 10,100 --lint-kb 50,500 --repeat 1
 
 schema: install
 	$(TFGEN) schema > docs/spec.schema.json

@@ -10,9 +10,12 @@ wall clock, peak RSS), the median of ``--repeat`` runs. Baselines run in the sam
 * bare ``checkov -d`` on the rendered tree (same checkov, same framework) -- against a full
   cold ``tfgen validate`` (every layer);
 * cold cache against warm cache, and growth t(largest N) / t(previous N) on synthetic
-  platforms of N services (``tools.synthetic``).
+  platforms of N services (``tools.synthetic``);
+* ``tfgen lint --skip terraform,checkov`` cold on one synthetic file of K kilobytes (the
+  golden tree and the lint corpus concatenated with renamed resources), in ms per KB.
 
-Usage: python -m tools.bench [--sizes 10,100,1000] [--repeat 3] [--no-checkov]
+Usage: python -m tools.bench [--sizes 10,100,1000] [--lint-kb 50,500,5000] [--repeat 3]
+       [--no-checkov]
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import argparse
 import itertools
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -156,6 +160,40 @@ def bench_project(bench: Bench, label: str, project: Path, full: bool, checkov: 
             "-o", "json", "--compact", "--quiet"], REPO, lambda: warm)  # fmt: skip
 
 
+_DECLARATION = re.compile(
+    r'^(resource|data|variable|output|module) ((?:"[\w-]+" )?)"([\w-]+)"', re.MULTILINE
+)
+
+
+def lint_input(path: Path, kilobytes: int) -> Path:
+    """One .tf file of about ``kilobytes`` KB: copies of the golden tree and the good lint
+    corpus, with every declaration renamed per copy, cut after a top-level block."""
+    sources = sorted((REPO / "generated").rglob("*.tf"))
+    sources += sorted((REPO / "tests" / "corpus" / "lint" / "good").rglob("*.tf"))
+    base = "\n".join(p.read_text(encoding="utf-8") for p in sources)
+    copies: list[str] = []
+    size = 0
+    while size < kilobytes * 1024:
+        suffix = f"_{len(copies)}"
+        copies.append(_DECLARATION.sub(lambda m, s=suffix: f'{m[1]} {m[2]}"{m[3]}{s}"', base))
+        size += len(copies[-1]) + 1
+    text = "\n".join(copies)[: kilobytes * 1024]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text[: text.rfind("\n}\n") + 3], encoding="utf-8")
+    return path
+
+
+def bench_lint(bench: Bench, kilobytes: int) -> str:
+    """``tfgen lint`` (offline layers, cold cache) on one file; returns its ms/KB line."""
+    tf = lint_input(bench.work / f"lint-{kilobytes}" / "main.tf", kilobytes)
+    argv = _tfgen("lint", "--skip", "terraform,checkov", "--format", "json", str(tf))
+    row = bench.measure(f"lint {kilobytes} KB, offline layers, cold", argv, REPO, bench.fresh_env)
+    size_kb = tf.stat().st_size / 1024
+    return f"| lint {kilobytes} KB: CPU ms per KB | {row.cpu * 1000 / size_kb:.1f} | " + (
+        f"{row.wall * 1000 / size_kb:.1f} |"
+    )
+
+
 def _ratio(bench: Bench, a: str, b: str, what: str) -> str | None:
     if a not in bench.rows or b not in bench.rows:
         return None
@@ -222,6 +260,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sizes", default="10,100,1000")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--lint-kb", default="50,500,5000")
     parser.add_argument("--no-checkov", action="store_true", help="skip the validate/checkov pair")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -240,7 +279,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             project = synthetic_project(bench.work / f"synthetic-{size}", size)
             bench_project(bench, label, project, False, False)
             labels.append(label)
+        per_kb = [bench_lint(bench, int(k)) for k in args.lint_kb.split(",") if k.strip()]
         print(report(bench, base, labels, sizes), end="")
+        if per_kb:
+            print("\n| lint cost | CPU ms/KB | wall ms/KB |\n| --- | ---: | ---: |")
+            print("\n".join(per_kb))
     return 0
 
 

@@ -329,11 +329,23 @@ def validate_cmd(
 def lint(paths: tuple[Path, ...], report: ReportArgs) -> None:
     """Check any Terraform (folders or files) with the tree layers.
 
-    Findings point at file:line in that HCL.
+    A folder is checked with every Terraform file below it; a file alone is checked, with
+    the other files of its folder read only as context (references, variables).  Findings
+    point at file:line in that HCL, under the paths as typed; a file that does not parse
+    is a finding (HCL001) and the other files are still checked.
     """
+    from tfgen.check.lint import LineProgress, no_progress  # noqa: PLC0415
     from tfgen.check.run import lint_paths  # noqa: PLC0415
 
-    report.emit(lint_paths(list(paths), report.options()))
+    progress = LineProgress(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        result = lint_paths(list(paths), report.options(), progress or no_progress)
+    finally:
+        if progress is not None:
+            progress.clear()
+    for note in result.notes:
+        click.echo(f"tfgen lint: {note}", err=True)
+    report.emit(result)
 
 
 def deploy_options(fn: F) -> F:

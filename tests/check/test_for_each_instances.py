@@ -12,14 +12,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tools.bench import synthetic_project
+from tools.synthetic import synthetic_project
 
 from helpers import line_of
 from tfgen.check.checkov import checkov_env, find_checkov, parse_output
 from tfgen.check.findings import SpecLocation
-from tfgen.check.hcldoc import parse_hcl
 from tfgen.check.layers import SpecMapper, map_to_spec
 from tfgen.errors import ToolError
+from tfgen.hcl import parse_hcl
 from tfgen.pipeline import LoadedProject, load_project, render_project
 from tfgen.render.kinds import placements
 from tfgen.render.provenance import build_provenance

@@ -80,17 +80,18 @@ def test_fail_on_controls_the_exit_code(tmp_path: Path) -> None:
     assert code == 1
 
 
-def test_lint_on_invalid_hcl_is_a_located_user_error(
+def test_lint_on_invalid_hcl_is_a_located_finding(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     Path("broken.tf").write_text('resource "aws_sqs_queue" "q" {\n  name = \n}\n')
-    code, _, stderr = _run("lint", "broken.tf", "--only", "rules")
-    assert code == 2
-    assert stderr == (
-        "broken.tf:2:10: HCL001 invalid HCL: unexpected '}'; hint: fix the HCL "
-        "syntax at this position (terraform fmt shows the same error)\n"
-    )
+    code, stdout, stderr = _run("lint", "broken.tf", "--only", "rules")
+    assert code == 1
+    assert stderr == ""
+    assert (
+        "  broken.tf:2:10: error HCL001 invalid HCL: unexpected '}'\n"
+        "      hint: fix the HCL syntax at this position\n"
+    ) in stdout
 
 
 def test_report_to_a_file(tmp_path: Path) -> None:

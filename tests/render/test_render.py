@@ -9,7 +9,7 @@ from pathlib import Path
 
 import hcl2
 import pytest
-from tools.bench import synthetic_project
+from tools.synthetic import synthetic_project
 
 from tfgen.pipeline import load_project, render_project
 from tfgen.render.manifest import MANIFEST, of_files

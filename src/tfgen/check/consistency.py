@@ -15,9 +15,9 @@ import posixpath
 from collections.abc import Iterator, Mapping
 
 from tfgen.check.findings import Finding, HclLocation, Severity
-from tfgen.check.hcldoc import Attribute, Block, HclDocument, parse_hcl
 from tfgen.check.references import LAYER, Module, check_references
 from tfgen.check.tftypes import TypeSyntaxError, parse_type, type_errors
+from tfgen.hcl import Attribute, Block, HclDocument, parse_hcl
 from tfgen.render.kinds import KINDS, EntityKind, Placement, module_present, placements
 from tfgen.spec.model import Platform
 

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from tfgen.check.findings import Finding
@@ -43,17 +43,16 @@ def _place(finding: Finding) -> Place | None:
     return (loc.file, loc.line) if loc is not None and loc.file else None
 
 
-def _echoes_reference(finding: Finding, explained: list[Finding]) -> bool:
+def _echoes_reference(finding: Finding, explained: Mapping[str, list[str]]) -> bool:
+    """Whether a consistency finding in the same file names what terraform quotes
+    (``explained``: the consistency messages by file)."""
     names = _QUOTED.findall(finding.message)
     file = finding.location.file if finding.location else ""
-    return any(
-        c.location is not None and c.location.file == file and any(n in c.message for n in names)
-        for c in explained
-    )
+    return any(n in message for message in explained.get(file, ()) for n in names)
 
 
 def _terraform_echo(
-    finding: Finding, ran: Sequence[str], offline: set[Place], consistency: list[Finding]
+    finding: Finding, ran: Sequence[str], offline: set[Place], consistency: Mapping[str, list[str]]
 ) -> bool:
     if finding.layer != "terraform":
         return False
@@ -85,6 +84,9 @@ def _merge_rules_into_schema(findings: list[Finding]) -> list[Finding]:
 def once(findings: list[Finding], ran: Sequence[str]) -> list[Finding]:
     """The findings with every repeated report of one problem removed."""
     offline = {p for f in findings if f.layer == "rules" and (p := _place(f)) is not None}
-    consistency = [f for f in findings if f.layer == "consistency"]
+    consistency: dict[str, list[str]] = {}  # by file: one lookup per terraform finding
+    for found in findings:
+        if found.layer == "consistency" and found.location is not None:
+            consistency.setdefault(found.location.file, []).append(found.message)
     kept = [f for f in findings if not _terraform_echo(f, ran, offline, consistency)]
     return _merge_rules_into_schema(kept)

@@ -21,9 +21,9 @@ from tfgen.check import LAYERS, OFFLINE_LAYERS, TREE_LAYERS, resultcache
 from tfgen.check.consistency import check_consistency, modules_of, parse_tree
 from tfgen.check.dedupe import once
 from tfgen.check.findings import Finding, HclLocation, Severity, SpecLocation
-from tfgen.check.hcldoc import Block, HclDocument
 from tfgen.check.references import Module, callee, check_references
 from tfgen.errors import Problem, ToolError
+from tfgen.hcl import Block, HclDocument
 from tfgen.render.provenance import Provenance
 from tfgen.render.tree import env_of
 from tfgen.spec.loader import Source
@@ -252,14 +252,19 @@ def _runnable(layers: Sequence[str], out: Outcome) -> list[str]:
     return ready
 
 
-def run_layers(subject: Subject, layers: Sequence[str]) -> Outcome:
+def run_layers(
+    subject: Subject, layers: Sequence[str], on_layer: Callable[[str], None] | None = None
+) -> Outcome:
     """Run the selected tree layers in order; skips named in the spec are honoured.
 
     Every layer's tools are checked first; a layer whose tool is missing, or fails while
     it runs, is recorded in ``layers_failed``/``tool_errors`` and the others still run.
+    ``on_layer`` is told the name of each layer as it starts (progress display).
     """
     out = Outcome()
     for layer in _runnable(layers, out):
+        if on_layer is not None:
+            on_layer(layer)
         try:
             found = _run_layer(layer, subject)
         except ToolError as exc:

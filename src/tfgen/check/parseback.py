@@ -1,6 +1,6 @@
 """Parse every rendered file back with python-hcl2: a file that does not parse is a bug.
 
-The parse goes through :mod:`tfgen.check.hcldoc` (python-hcl2's grammar and parser),
+The parse goes through :mod:`tfgen.hcl` (python-hcl2's grammar and parser),
 whose parse trees are cached by content, so the checks that run after rendering reuse
 them instead of parsing the tree again.
 """
@@ -19,8 +19,10 @@ def parse_back(files: Mapping[str, str]) -> list[str]:
 
     Returns the files that were parsed.
     """
-    from tfgen.check.hcldoc import HclSyntaxError, check_syntax  # noqa: PLC0415 - lark is slow to import
+    from tfgen.hcl import HclSyntaxError, check_syntax  # noqa: PLC0415 - lark is slow to import
+    from tfgen.hcl.parallel import parse_ahead  # noqa: PLC0415
 
+    parse_ahead({p: t for p, t in files.items() if p.endswith(HCL_SUFFIXES)})
     parsed = []
     for path in sorted(files):
         if not path.endswith(HCL_SUFFIXES):

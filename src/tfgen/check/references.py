@@ -14,12 +14,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from tfgen.check.findings import Finding, HclLocation, Severity
-from tfgen.check.hcldoc import Block, HclDocument
+from tfgen.hcl import Block, HclDocument
 
 LAYER = "consistency"
 _RESOURCE_ROOT = re.compile(
     r"^(aws|awscc|random|null|tls|time|archive|local|terraform)_[a-z0-9_]+$"
 )
+_FORMER_ADDRESSES = frozenset({"moved", "removed"})
 _META_ARGS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 
 
@@ -71,17 +72,26 @@ def _finding(
     )
 
 
-# The `from` of a moved/removed block names an address no longer in the configuration.
-_HISTORIC = frozenset({"moved", "removed"})
-
-
-def _refs(block: Block) -> Iterator[tuple[str, int, int]]:
-    for nested in block.walk():
-        for attr in nested.attributes.values():
-            if block.type in _HISTORIC and attr.name == "from":
-                continue
-            for ref in attr.value.references():
+def _refs(block: Block, bound: frozenset[str] = frozenset()) -> Iterator[tuple[str, int, int]]:
+    """The traversals a block uses, except those rooted at a name an enclosing
+    ``dynamic`` block binds (its iterator: the block's label, or ``iterator = name``)."""
+    inner = bound
+    if block.type == "dynamic" and block.labels:
+        inner = bound | {_iterator(block)}
+    for name, attr in block.attributes.items():
+        if name == "from" and block.type in _FORMER_ADDRESSES:
+            continue  # the old address of a moved or removed object is not declared any more
+        scope = inner if name == "labels" else bound  # for_each is evaluated outside
+        for ref in attr.value.references():
+            if ref.split(".", 1)[0].split("[", 1)[0] not in scope:
                 yield ref, attr.line, attr.column
+    for nested in block.blocks:
+        yield from _refs(nested, inner)
+
+
+def _iterator(dynamic: Block) -> str:
+    named = dynamic.value("iterator")
+    return named.raw.strip() if named is not None else dynamic.labels[0]
 
 
 _NAMES = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*")

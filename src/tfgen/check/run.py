@@ -3,21 +3,31 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import posixpath
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tfgen import __version__
 from tfgen.check import baseline
+from tfgen.check.consistency import parse_tree
 from tfgen.check.findings import Finding, Severity
 from tfgen.check.layers import (
     Outcome,
     SpecMapper,
     Subject,
     map_to_spec,
-    prefixed,
     run_layers,
+)
+from tfgen.check.lint import (
+    PARSE_LAYER,
+    Progress,
+    is_large,
+    layer_progress,
+    no_progress,
+    syntax_findings,
+    unresolvable_dropped,
 )
 from tfgen.check.report import Report, RuleInfo, rules_by_code
 from tfgen.errors import Location, Problem, sorted_problems, user_error
@@ -48,16 +58,21 @@ class Result:
     skipped: list[tuple[str, str, str]] = field(default_factory=list)
     all_findings: list[Finding] = field(default_factory=list)  # before the baseline
     tool_errors: list[Problem] = field(default_factory=list)  # layers that could not run
+    notes: list[str] = field(default_factory=list)  # one-line remarks for stderr
 
 
 def _rules() -> dict[str, RuleInfo]:
     from tfgen.check.rules import all_rules  # noqa: PLC0415 - registers the rules on import
-    from tfgen.check.schema import CODES, DOC  # noqa: PLC0415
+    from tfgen.check.schema import CODES, DOC, code_severity  # noqa: PLC0415
 
     infos = rules_by_code(all_rules(), "rules")
+    infos["HCL001"] = RuleInfo("HCL001", "Invalid HCL syntax", Severity.ERROR, "", PARSE_LAYER)
+    infos["HCL002"] = RuleInfo(
+        "HCL002", "Expression nested too deeply for tfgen's parser", Severity.WARNING, "",
+        PARSE_LAYER,
+    )  # fmt: skip
     for code, title in CODES.items():
-        severity = Severity.WARNING if code == "SCH005" else Severity.ERROR
-        infos[code] = RuleInfo(code, title, severity, DOC, "schema")
+        infos[code] = RuleInfo(code, title, code_severity(code), DOC, "schema")
     return infos
 
 
@@ -118,11 +133,40 @@ def validate_rendered(
 
 @dataclass(frozen=True)
 class LintTarget:
-    """The module tree to check, and (for a file argument) the one file to report on."""
+    """What one ``tfgen lint PATH`` argument checks.
 
+    ``files``: every Terraform file read (relative to ``root``, the module folder);
+    ``named``: the files reported on (a file argument: that file alone, its siblings are
+    read only as context for references and variables; a folder: all of them);
+    ``typed``: the path as the user typed it, which findings are shown under.
+    """
+
+    typed: Path
     root: Path
     files: dict[str, str]
-    only: str | None = None
+    named: frozenset[str]
+
+    @property
+    def is_file(self) -> bool:
+        return self.typed.is_file()
+
+    def shown(self, rel: str) -> str:
+        """A file of the target as the user names it (relative or absolute, as typed)."""
+        if not self.is_file:
+            return (self.typed / rel).as_posix()
+        return self.typed.as_posix() if rel in self.named else (self.typed.parent / rel).as_posix()
+
+    def context_note(self) -> str | None:
+        """For a file argument, the one line that says what was read only as context."""
+        context = sorted(set(self.files) - self.named)
+        if not self.is_file or not context:
+            return None
+        more = f" and {len(context) - 5} more" if len(context) > 5 else ""
+        shown = ", ".join(context[:5]) + more
+        return (
+            f"linting {self.typed.as_posix()} only; {shown} in its folder read as context "
+            "(references and variables), not reported"
+        )
 
 
 def _terraform_files(folder: Path, recursive: bool) -> dict[str, str]:
@@ -148,7 +192,8 @@ def _lint_target(path: Path) -> LintTarget:
                 "point tfgen lint at a module folder or a .tf file",
             )  # fmt: skip
         # the file's whole module, so references to its sibling files resolve
-        return LintTarget(path.parent, _terraform_files(path.parent, False), path.name)
+        files = _terraform_files(path.parent, False)
+        return LintTarget(path, path.parent, files, frozenset({path.name}))
     if not path.is_dir():
         raise user_error("TFG604", f"no such file or directory: {path}", where)
     files = _terraform_files(path, True)
@@ -157,24 +202,80 @@ def _lint_target(path: Path) -> LintTarget:
             "TFG605", f"no Terraform files (*.tf, *.tfvars) in {path}", where,
             "point tfgen lint at a module folder or a .tf file",
         )  # fmt: skip
-    return LintTarget(path, files)
+    return LintTarget(path, path, files, frozenset(files))
 
 
-def lint_paths(paths: Sequence[Path], opts: Options) -> Result:
-    """Run the tree layers on hand-written Terraform; locations are in that HCL."""
+def lint_paths(paths: Sequence[Path], opts: Options, progress: Progress = no_progress) -> Result:
+    """Run the tree layers on hand-written Terraform; locations are in that HCL, shown
+    under the paths as the user typed them.  A file that does not parse is a finding
+    (HCL001); the other files are still checked."""
     findings: list[Finding] = []
     total = Outcome()
+    notes: list[str] = []
     for path in paths:
         target = _lint_target(path)
-        outcome = run_layers(Subject(target.files), opts.layers)
-        mine = [
-            f for f in outcome.findings
-            if target.only is None or f.location is None or f.location.file == target.only
-        ]  # fmt: skip
-        findings += prefixed(mine, display_prefix(target.root))
+        if (note := target.context_note()) is not None:
+            notes.append(note)
+        found, outcome, broken = _lint_one(target, opts, progress)
+        if _hides_references(broken, target.files):
+            shown = ", ".join(target.shown(p) for p in broken)
+            notes.append(
+                f"{shown} {'does' if len(broken) == 1 else 'do'} not parse: references to "
+                "what the files of that folder declare are not checked"
+            )
+        findings += found
         total.skipped += outcome.skipped
         total.layers_run = outcome.layers_run
         total.layers_failed = sorted({*total.layers_failed, *outcome.layers_failed})
         total.tool_errors += outcome.tool_errors
     anchor = paths[0].as_posix() if paths and paths[0].is_file() else ""
-    return _finish(sorted(findings, key=Finding.sort_key), total, opts, anchor)
+    result = _finish(sorted(findings, key=Finding.sort_key), total, opts, anchor)
+    result.notes = notes
+    return result
+
+
+def _lint_one(
+    target: LintTarget, opts: Options, progress: Progress
+) -> tuple[list[Finding], Outcome, list[str]]:
+    """The findings on the named files, the layers' outcome, and the files that do not
+    parse (checked by no layer)."""
+    if not is_large(target.files):
+        progress = no_progress
+    broken = syntax_findings(target.files, progress)
+    readable = {p: t for p, t in target.files.items() if p not in broken}
+    on_layer = layer_progress(progress, list(opts.layers))
+    outcome = run_layers(Subject(readable), opts.layers, on_layer)
+    found = [*broken.values(), *unresolvable_dropped(outcome.findings, set(broken))]
+    mine = [f for f in found if _reported(f, target)]
+    outcome.skipped = _skips_in(outcome.skipped, target, readable)
+    return [_shown(f, target) for f in mine], outcome, sorted(broken)
+
+
+def _reported(finding: Finding, target: LintTarget) -> bool:
+    """A folder reports everything; a file, its own findings and those of no file."""
+    loc = finding.location
+    return not target.is_file or loc is None or not loc.file or loc.file in target.named
+
+
+def _hides_references(broken: list[str], files: Mapping[str, str]) -> bool:
+    """Whether a file that does not parse shares its folder with files that do."""
+    folders = {posixpath.dirname(p) for p in broken}
+    return any(posixpath.dirname(p) in folders for p in files if p not in broken)
+
+
+def _shown(finding: Finding, target: LintTarget) -> Finding:
+    loc = finding.location
+    if loc is None or not loc.file:
+        return finding
+    return replace(finding, location=replace(loc, file=target.shown(loc.file)))
+
+
+def _skips_in(
+    skipped: list[tuple[str, str, str]], target: LintTarget, files: Mapping[str, str]
+) -> list[tuple[str, str, str]]:
+    """The inline skips of resources declared in the named files."""
+    if not target.is_file:
+        return skipped
+    named = {p: t for p, t in files.items() if p in target.named}
+    addresses = {b.address for doc in parse_tree(named).values() for b in doc.blocks}
+    return [s for s in skipped if s[1] in addresses]

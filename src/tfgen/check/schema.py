@@ -9,7 +9,8 @@ blocks, too many blocks, and deprecated arguments.
 
 Both versions are checked when the module's ``required_providers`` constraint admits
 both (or says nothing): a finding in both is an ``SCH`` finding; one that only 6.x has is
-an upgrade finding (``UPG``), and one that only 5.x has says the code needs 6.x.
+an upgrade finding (``UPG``, a warning: the code works with 5.x and breaks on the
+upgrade), and one that only 5.x has says the code needs 6.x.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from tfgen.check.findings import Finding, HclLocation, Severity
-from tfgen.check.hcldoc import Block, HclDocument
 from tfgen.check.provider_schema import BlockSchema, ProviderSchema, closest, load_schema
+from tfgen.hcl import Block, HclDocument
 
 LAYER = "schema"
 META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on"})
@@ -49,6 +50,21 @@ CODES.update(
         if code != "SCH005"
     }
 )
+
+
+# An argument, block or type that only hashicorp/aws 6.x rejects, in a module whose
+# constraint admits both 5.x and 6.x, works today and breaks on the upgrade: a warning.
+UPGRADE_SEVERITY = Severity.WARNING
+
+
+def upgrade_code(code: str) -> str:
+    """The ``UPG`` code of a schema code (``SCH004`` -> ``UPG004``)."""
+    return "UPG" + code[3:]
+
+
+def code_severity(code: str) -> Severity:
+    """The severity a schema-layer code is reported with."""
+    return Severity.WARNING if code == "SCH005" or code.startswith("UPG") else Severity.ERROR
 
 
 @dataclass(frozen=True)
@@ -442,9 +458,10 @@ def check_schema(docs: Sequence[HclDocument]) -> list[Finding]:
     for key, issue in sorted(issues_new.items()):
         if key in issues_old or issue.code == "SCH005":
             continue
-        code = "UPG" + issue.code[3:] if use_old else issue.code
-        message = f"{issue.message} in hashicorp/aws {new.version}" if use_old else issue.message
-        findings.append(
-            _finding(issue, code, message, issue.severity, _UPGRADE if use_old else _url(issue))
-        )
+        if use_old:  # valid in 5.x, which the constraint admits: a warning about the upgrade
+            message = f"{issue.message} in hashicorp/aws {new.version}"
+            code = upgrade_code(issue.code)
+            findings.append(_finding(issue, code, message, UPGRADE_SEVERITY, _UPGRADE))
+        else:
+            findings.append(_finding(issue, issue.code, issue.message, issue.severity, _url(issue)))
     return sorted(findings, key=Finding.sort_key)

@@ -378,6 +378,15 @@ def test_sarif_paths_are_relative_uris() -> None:
     _sarif_validator().validate(data)
 
 
+def test_sarif_absolute_paths_are_file_uris() -> None:
+    # tfgen lint /abs/path reports paths as typed
+    odd = [Finding("rules", Severity.WARNING, "AWS1", "m", HclLocation("/tmp/my dir/a.tf", 2))]
+    data = _sarif(sample_report(odd))
+    uri = data["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert uri == {"uri": "file:///tmp/my%20dir/a.tf"}
+    _sarif_validator().validate(data)
+
+
 def test_sarif_reports_skipped_layers_as_notifications() -> None:
     run = _sarif(empty_report())["runs"][0]
     notes = run["invocations"][0]["toolExecutionNotifications"]

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from tfgen.check.findings import Finding
-from tfgen.check.hcldoc import parse_hcl
 from tfgen.check.rules import run_rules
+from tfgen.hcl import parse_hcl
 
 TODAY = date(2026, 6, 1)
 EXPECT_RE = re.compile(r"#\s*expect(-next-line)?:\s*([A-Z0-9, ]+)")

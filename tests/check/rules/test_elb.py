@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from check.rules.lintcase import Case, check_case, lint
-from tfgen.check.hcldoc import parse_hcl
 from tfgen.check.rules import run_rules
+from tfgen.hcl import parse_hcl
 
 LISTENER_OK = """
 resource "aws_lb_listener" "https" {

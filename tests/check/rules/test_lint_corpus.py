@@ -40,10 +40,10 @@ from helpers import REPO
 from tfgen.check.consistency import parse_tree
 from tfgen.check.dedupe import once
 from tfgen.check.findings import Finding
-from tfgen.check.hcldoc import parse_hcl
 from tfgen.check.layers import Subject, run_layers
 from tfgen.check.rules import all_rules, run_rules
 from tfgen.check.run import LINT_SUFFIXES
+from tfgen.hcl import parse_hcl
 
 CORPUS = REPO / "tests" / "corpus" / "lint"
 BAD = sorted(p for p in (CORPUS / "bad").iterdir() if p.suffix == ".tf" or p.is_dir())

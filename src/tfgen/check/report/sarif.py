@@ -17,6 +17,7 @@ import hashlib
 import json
 import re
 from collections import Counter
+from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -62,11 +63,17 @@ def _region(line: int, column: int) -> Json:
     return region
 
 
+def _artifact(file: str) -> Json:
+    """A path relative to where tfgen ran, or a ``file://`` URI for an absolute path (as
+    ``tfgen lint /abs/path`` reports it)."""
+    path = PurePosixPath(file.replace("\\", "/"))
+    if path.is_absolute():
+        return {"uri": path.as_uri()}
+    return {"uri": relative_uri(file), "uriBaseId": SRCROOT}
+
+
 def _physical(file: str, line: int, column: int) -> Json:
-    return {
-        "artifactLocation": {"uri": relative_uri(file), "uriBaseId": SRCROOT},
-        "region": _region(line, column),
-    }
+    return {"artifactLocation": _artifact(file), "region": _region(line, column)}
 
 
 def address_kind(address: str) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 from datetime import date
 
 from tfgen.check.findings import Finding
-from tfgen.check.hcldoc import HclDocument
 from tfgen.check.rules import (  # noqa: F401  (imported for their rule registrations)
     autoscaling,
     cloudfront,
@@ -35,6 +34,7 @@ from tfgen.check.rules import (  # noqa: F401  (imported for their rule registra
     waf,
 )
 from tfgen.check.rules.engine import Context, Issue, RuleMeta, registered_rules, run_registered
+from tfgen.hcl import HclDocument
 
 __all__ = ["Context", "Issue", "RuleMeta", "all_rules", "rules_markdown", "run_rules"]
 

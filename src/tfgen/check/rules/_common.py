@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from tfgen.check.hcldoc import Attribute, Block, HclValue, Unknown, heredoc_source
 from tfgen.check.rules.engine import Context, Issue
+from tfgen.hcl import Attribute, Block, HclValue, Unknown, heredoc_source
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfgen.check.findings import Severity
-from tfgen.check.hcldoc import Attribute, Block
 from tfgen.check.rules._common import fmt, nested
 from tfgen.check.rules.engine import Context, Issue, module_rule, resource_rule
+from tfgen.hcl import Attribute, Block
 
 APPAS_TARGET_DOC = (
     "https://docs.aws.amazon.com/autoscaling/application/APIReference/"

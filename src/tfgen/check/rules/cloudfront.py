@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 
 from tfgen.check.findings import Severity
-from tfgen.check.hcldoc import Block
 from tfgen.check.rules.engine import Context, Issue, resource_rule
+from tfgen.hcl import Block
 
 CF_DOC = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide"
 ACM_REGION_DOC = f"{CF_DOC}/cnames-and-https-requirements.html"

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from datetime import date
 
 from tfgen.check.findings import Severity
-from tfgen.check.hcldoc import Block
 from tfgen.check.rules.engine import Context, Issue, resource_rule
+from tfgen.hcl import Block
 
 PROVIDER_DOC = "https://registry.terraform.io/providers/hashicorp/aws/latest/docs"
 EIP_DOC = f"{PROVIDER_DOC}/resources/eip#domain-1"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfgen.check.findings import Severity
-from tfgen.check.hcldoc import Block
 from tfgen.check.rules.engine import Context, Issue, resource_rule
+from tfgen.hcl import Block
 
 CREATE_TABLE_DOC = (
     "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html"

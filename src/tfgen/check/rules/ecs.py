@@ -8,9 +8,9 @@ from typing import Any
 
 from tfgen.awsfacts import FARGATE_SIZES
 from tfgen.check.findings import Severity
-from tfgen.check.hcldoc import Block, Unknown
 from tfgen.check.rules._common import document, known_int, known_str
 from tfgen.check.rules.engine import Context, Issue, resource_rule
+from tfgen.hcl import Block, Unknown
 
 ECS_DOC = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide"
 FARGATE_SIZE_DOC = f"{ECS_DOC}/fargate-tasks-services.html#fargate-tasks-size"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfgen.check.findings import Severity
-from tfgen.check.hcldoc import Block
 from tfgen.check.rules._common import fmt
 from tfgen.check.rules.engine import Context, Issue, resource_rule
+from tfgen.hcl import Block
 
 NODE_DOC = "https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html"
 GROUP_DOC = (

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 
 from tfgen.check.findings import Severity
-from tfgen.check.hcldoc import Block
 from tfgen.check.rules._common import Bound, bound_issues, fmt, nested
 from tfgen.check.rules.engine import Context, Issue, module_rule, resource_rule
+from tfgen.hcl import Block
 
 ELB_DOC = "https://docs.aws.amazon.com/elasticloadbalancing/latest"
 RULE_DOC = f"{ELB_DOC}/application/listener-rules.html"

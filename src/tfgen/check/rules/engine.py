@@ -24,7 +24,8 @@ from pathlib import PurePath
 from typing import Any
 
 from tfgen.check.findings import Finding, HclLocation, Severity
-from tfgen.check.hcldoc import (
+from tfgen.errors import InternalError, Location
+from tfgen.hcl import (
     Attribute,
     Block,
     HclDocument,
@@ -32,7 +33,6 @@ from tfgen.check.hcldoc import (
     Unknown,
     referenced_address,
 )
-from tfgen.errors import InternalError, Location
 
 LAYER = "rules"
 

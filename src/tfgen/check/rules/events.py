@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 
 from tfgen.check.findings import Severity
-from tfgen.check.hcldoc import Block
 from tfgen.check.rules._common import Bound, bound_issues
 from tfgen.check.rules.engine import Context, Issue, resource_rule
+from tfgen.hcl import Block
 
 RETRY_DOC = "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html"
 TARGET_DOC = "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Target.html"

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from tfgen.check.findings import Severity
-from tfgen.check.hcldoc import Attribute, Block, Unknown
 from tfgen.check.rules._common import as_list, document, nested
 from tfgen.check.rules.engine import Context, Issue, module_rule
+from tfgen.hcl import Attribute, Block, Unknown
 
 IAM_DOC = "https://docs.aws.amazon.com/IAM/latest/UserGuide"
 VERSION_DOC = f"{IAM_DOC}/reference_policies_elements_version.html"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfgen.check.findings import Severity
-from tfgen.check.hcldoc import Block
 from tfgen.check.rules._common import Bound, bound_issues, fmt
 from tfgen.check.rules.engine import Context, Issue, resource_rule
+from tfgen.hcl import Block
 
 DELETION_DOC = "https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html"
 ROTATION_DOC = "https://docs.aws.amazon.com/kms/latest/APIReference/API_EnableKeyRotation.html"

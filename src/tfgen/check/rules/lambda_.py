@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfgen.check.findings import Severity
-from tfgen.check.hcldoc import Block
 from tfgen.check.rules._common import Bound, bound_issues, fmt
 from tfgen.check.rules.engine import Context, Issue, resource_rule
+from tfgen.hcl import Block
 
 LIMITS_DOC = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
 ESM_DOC = "https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html"

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 from tfgen.awsfacts import LOG_RETENTION_DAYS
 from tfgen.check.findings import Severity
-from tfgen.check.hcldoc import Block
 from tfgen.check.rules._common import fmt
 from tfgen.check.rules.engine import Context, Issue, resource_rule
+from tfgen.hcl import Block
 
 RETENTION_DOC = (
     "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/"

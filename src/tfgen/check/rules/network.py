@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tfgen.check.findings import Severity
-from tfgen.check.hcldoc import Attribute, Block
 from tfgen.check.rules._common import Network, literal_strings, parse_network
 from tfgen.check.rules.engine import Context, Issue, module_rule, resource_rule
+from tfgen.hcl import Attribute, Block
 
 VPC_DOC = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html"
 SUBNET_DOC = "https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html"

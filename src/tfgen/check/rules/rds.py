@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfgen.check.findings import Severity
-from tfgen.check.hcldoc import Block
 from tfgen.check.rules._common import Bound, bound_issues, fmt, nested
 from tfgen.check.rules.engine import Context, Issue, resource_rule
+from tfgen.hcl import Block
 
 RDS_DOC = "https://docs.aws.amazon.com/AmazonRDS/latest"
 CLASS_DOC = f"{RDS_DOC}/UserGuide/Concepts.DBInstanceClass.html"

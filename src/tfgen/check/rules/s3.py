@@ -7,9 +7,9 @@ import re
 from collections.abc import Callable, Iterator
 
 from tfgen.check.findings import Severity
-from tfgen.check.hcldoc import Attribute, Block
 from tfgen.check.rules._common import fmt
 from tfgen.check.rules.engine import Context, Issue, resource_rule
+from tfgen.hcl import Attribute, Block
 
 NAMING_DOC = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html"
 TRANSITION_DOC = (

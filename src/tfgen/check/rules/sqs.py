@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from tfgen.check.findings import Severity
-from tfgen.check.hcldoc import Block, Unknown, referenced_address
 from tfgen.check.rules._common import Bound, bound_issues, document, fmt, known_int
 from tfgen.check.rules.engine import Context, Issue, module_rule, resource_rule
+from tfgen.hcl import Block, Unknown, referenced_address
 
 SQS_ATTRIBUTES_DOC = (
     "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/"

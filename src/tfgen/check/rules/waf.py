@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tfgen.check.findings import Severity
-from tfgen.check.hcldoc import Block
 from tfgen.check.rules._common import Bound, bound_issues, fmt
 from tfgen.check.rules.engine import Context, Issue, resource_rule
+from tfgen.hcl import Block
 
 WAF_RATE_DOC = (
     "https://docs.aws.amazon.com/waf/latest/developerguide/"

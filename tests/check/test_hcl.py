@@ -1,21 +1,24 @@
-"""The positioned HCL document model (tfgen.check.hcldoc)."""
+"""The positioned HCL document model (tfgen.hcl)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tfgen.check.hcldoc import (
+from tfgen.errors import ExitCode
+from tfgen.hcl import (
     HclDocument,
     HclSyntaxError,
+    HclTooDeep,
     Unknown,
     heredoc_source,
     parse_hcl,
     parse_module,
     referenced_address,
 )
-from tfgen.errors import ExitCode
+from tfgen.hcl import parser as hcl_parser
 
 MAIN = """\
 # a comment
@@ -417,9 +420,13 @@ resource "aws_iam_role_policy" "p" {
 
 def test_deep_nesting() -> None:
     assert parse("x = " + "[" * 50 + "]" * 50 + "\n").attributes["x"].value.is_literal
-    with pytest.raises(HclSyntaxError) as info:
+    with pytest.raises(HclTooDeep) as info:
         parse("x = " + "[" * 2000 + "]" * 2000 + "\n")
     assert "nested too deeply" in info.value.message
+    # terraform fmt and validate accept this text (tested with terraform 1.x): say so
+    [problem] = info.value.problems
+    assert problem.code == "HCL002"
+    assert problem.hint is not None and problem.hint.startswith("terraform accepts this file")
 
 
 def test_parse_results_are_independent_documents() -> None:
@@ -427,3 +434,142 @@ def test_parse_results_are_independent_documents() -> None:
     assert first.blocks[0].filename == "main.tf"
     assert second.blocks[0].filename == "other.tf"
     assert first.blocks[0] is not second.blocks[0]
+
+
+# --------------------------------------------------------------------------- large files
+
+REPO = Path(__file__).resolve().parents[2]
+TREES = [REPO / "generated", REPO / "tests" / "corpus" / "lint"]
+
+
+def _whole_and_pieces(text: str, name: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    """The document of ``text`` parsed at once, and parsed after every top-level block."""
+    results = []
+    for size in (10**9, 1):
+        hcl_parser._parse_document.cache_clear()
+        monkeypatch.setattr(hcl_parser, "PIECE_SIZE", size)
+        try:
+            results.append(parse_hcl(text, name))
+        except HclSyntaxError as exc:
+            results.append((exc.line, exc.column, exc.message))
+    hcl_parser._parse_document.cache_clear()
+    return results[0], results[1]
+
+
+def test_piecewise_parse_agrees_with_python_hcl2_on_the_golden_tree_and_corpus(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    files = [p for tree in TREES for p in sorted(tree.rglob("*")) if p.suffix in (".tf", ".tfvars")]
+    assert len(files) > 70
+    split = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        whole, pieces = _whole_and_pieces(text, path.name, monkeypatch)
+        assert pieces == whole, path
+        split += len(list(hcl_parser._pieces(text))) > 1
+    assert split > 40  # most files really were parsed in pieces
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a closing brace in the first column inside a heredoc and a comment
+        "locals {\n  a = <<EOT\n}\nresource\nEOT\n}\n/*\n}\nx = 1\n*/\nb = 2\n",
+        # a syntax error after many good blocks is reported at its line in the file
+        'a = 1\nresource "x" "y" {\n}\nresource "x" "z" {\n  b = \n}\nc = 3\n',
+        # an unclosed block
+        'resource "x" "y" {\n}\nresource "x" "z" {\n  b = 1\n',
+        # an attribute defined twice, in different pieces
+        'a = 1\nresource "x" "y" {\n}\na = 2\n',
+    ],
+)
+def test_piecewise_parse_agrees_on_tricky_splits(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole, pieces = _whole_and_pieces(text, "main.tf", monkeypatch)
+    assert pieces == whole
+
+
+def test_piecewise_errors_are_located_in_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = 'a = 1\nresource "x" "y" {\n}\nresource "x" "z" {\n  b = \n}\n'
+    _, pieces = _whole_and_pieces(text, "main.tf", monkeypatch)
+    assert pieces == (5, 7, "unexpected '}'")
+    twice = 'a = 1\nresource "x" "y" {\n}\na = 2\n'
+    _, pieces = _whole_and_pieces(twice, "main.tf", monkeypatch)
+    assert pieces == (4, 1, "attribute 'a' redefined (first defined on line 1)")
+
+
+def _reference_positions(text: str) -> dict[tuple[str, int, int], int]:
+    """Blocks and attributes as python-hcl2's own parser places them (lark with
+    ``propagate_positions``): (kind, line, column) -> where an attribute's expression
+    starts in the text."""
+    import hcl2  # noqa: PLC0415
+
+    found = {}
+    for node in hcl2.parses_to_tree(text).iter_subtrees_topdown():
+        if node.data in ("block", "attribute"):
+            expr = node.children[-1]
+            start = expr.meta.start_pos if node.data == "attribute" else -1
+            found[(node.data, node.meta.line, node.meta.column)] = start
+    return found
+
+
+def _positions(doc: HclDocument) -> dict[tuple[str, int, int], str]:
+    """The same from the document model: (kind, line, column) -> an attribute's raw text."""
+    found = {}
+    for attr in doc.attributes.values():
+        found[("attribute", attr.line, attr.column)] = attr.value.raw
+    for top in doc.blocks:
+        for block in top.walk():
+            found[("block", block.line, block.column)] = ""
+            for attr in block.attributes.values():
+                found[("attribute", attr.line, attr.column)] = attr.value.raw
+    return found
+
+
+def test_positions_agree_with_python_hcl2_on_the_golden_tree_and_corpus() -> None:
+    files = [p for tree in TREES for p in sorted(tree.rglob("*")) if p.suffix in (".tf", ".tfvars")]
+    checked = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        try:
+            doc = parse_hcl(text, path.name)
+        except HclSyntaxError:
+            continue  # the corpus has files that do not parse, on purpose
+        ours, reference = _positions(doc), _reference_positions(doc.source)
+        assert sorted(ours) == sorted(reference), path
+        for place, raw in ours.items():
+            if place[0] == "attribute":
+                assert raw and doc.source.startswith(raw, reference[place]), (path, place)
+                checked += 1
+    assert checked > 1000
+
+
+def test_worker_processes_build_the_same_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tfgen.hcl import parallel  # noqa: PLC0415
+
+    if parallel.workers() < 2:
+        pytest.skip("one core: tfgen parses without worker processes")
+    files = {
+        p.relative_to(REPO).as_posix(): p.read_text(encoding="utf-8")
+        for tree in TREES
+        for p in sorted(tree.rglob("*"))
+        if p.suffix in (".tf", ".tfvars")
+    }
+    monkeypatch.setattr(parallel, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(hcl_parser, "PIECE_SIZE", 1)  # every top-level block a piece
+    hcl_parser._parse_document.cache_clear()
+    parallel.parse_ahead(files)
+    ahead = dict(hcl_parser._PARSED_AHEAD)
+    assert len(ahead) > len(files) / 2  # most files were built by the workers
+    for (source, name), document in ahead.items():
+        hcl_parser._PARSED_AHEAD.clear()
+        hcl_parser._parse_document.cache_clear()
+        assert parse_hcl(source, name) == document, name
+    # a file the workers could not build alone is parsed (and reported) as without them
+    broken = {"a.tf": 'a = 1\nresource "x" "y" {\n}\nresource "x" "z" {\n  b = \n}\n'}
+    parallel.parse_ahead(broken)
+    assert hcl_parser._PARSED_AHEAD == {}
+    with pytest.raises(HclSyntaxError):
+        parse_hcl(broken["a.tf"], "a.tf")
+    hcl_parser._parse_document.cache_clear()
