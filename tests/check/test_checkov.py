@@ -446,7 +446,7 @@ def test_lint_reports_an_unparsable_file_and_everything_else(tmp_path: Path) -> 
     and the run goes on to report the other files' findings (all layers)."""
     folder = _copy_fixture("for-comment", tmp_path)
     proc = subprocess.run(
-        [sys.executable, "-m", "tfgen", "lint", str(folder), "--format", "json"],
+        [sys.executable, "-m", "tfgen", "lint", folder.name, "--format", "json"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
