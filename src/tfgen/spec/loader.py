@@ -8,7 +8,6 @@ workspace).  Every error names the YAML position of the offending value.
 
 from __future__ import annotations
 
-import copy
 import types
 import typing
 from dataclasses import dataclass
@@ -48,9 +47,8 @@ class Source:
                 node = node[part]
             else:
                 return self.positions.value(path)
-        if isinstance(node, dict | list) and path in self.positions.keys:
-            return self.positions.keys[path]
-        return self.positions.value(path)
+        key = self.positions.exact_key(path) if isinstance(node, dict | list) else None
+        return key if key is not None else self.positions.value(path)
 
 
 @dataclass
@@ -253,22 +251,23 @@ def _overlay(base: Any, over: Any, path: PathKey, env: YamlDocument, out: Source
     if path and not is_tiered(path):
         _check_override(path, None, env)
     if isinstance(base, dict) and isinstance(over, dict):
-        merged = _deep_merge(base, over)
+        merged: Any = _deep_merge(base, over)
     else:
-        merged = copy.deepcopy(over)
+        merged = over
         out.positions.drop(path)
     out.positions.update_from(env.positions, path)
     return merged
 
 
 def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """``over`` on top of ``base``; both stay unchanged and the result shares their values."""
     result = dict(base)
     for key, value in over.items():
         old = result.get(key)
         if isinstance(old, dict) and isinstance(value, dict):
             result[key] = _deep_merge(old, value)
         else:
-            result[key] = copy.deepcopy(value)
+            result[key] = value
     return result
 
 
@@ -285,8 +284,10 @@ def overlay_environment(base: Source, root: Path, name: str) -> Source:
             f"create {ENV_DIR}/{name}.yaml or pick a known environment",
         )
     env = _read(path, root)
-    out = Source(copy.deepcopy(base.data), copy.deepcopy(base.positions), [*base.files, env.file])
-    out.data = _overlay(out.data, env.data, (), env, out)
+    # Copy-on-write: the overlay copies only the maps on the paths it changes and shares every
+    # other value (and position) with ``base``, which stays unchanged.
+    out = Source(base.data, base.positions.fork(), [*base.files, env.file])
+    out.data = _overlay(base.data, env.data, (), env, out)
     return out
 
 
