@@ -24,6 +24,7 @@ from tfgen.spec.loader import (
     load_specs,
     validate,
 )
+from tfgen.spec.memo import Memo
 from tfgen.spec.model import ENV_NAME_PATTERN, Platform
 from tfgen.spec.rules import check_platform
 from tfgen.terraform.runner import default_context, fmt_files
@@ -84,10 +85,11 @@ def load_project(root: Path, requested: Sequence[str] = (), all_envs: bool = Tru
     names = select_environments(root, requested, all_envs, known)
     source = load_specs(root)
     platform: Platform = validate(Platform, source.data, source)
-    envs = [load_environment(root, name, source) for name in names]
-    problems: list[Problem] = list(check_platform(platform, source, known))
+    envs = [load_environment(root, name, source, platform) for name in names]
+    memo = Memo()  # the environments share every model they do not override with the platform
+    problems: list[Problem] = list(check_platform(platform, source, known, memo))
     for env in envs:
-        problems.extend(check_platform(env.environment.platform, env.source, known))
+        problems.extend(check_platform(env.environment.platform, env.source, known, memo))
     if problems:
         raise UserError(problems)
     return LoadedProject(root, platform, source, known, envs)

@@ -336,9 +336,39 @@ def load_platform(root: Path) -> tuple[Platform, Source]:
     return platform, source
 
 
-def load_environment(root: Path, name: str, base: Source | None = None) -> LoadedEnvironment:
+def _reuse_validated(data: dict[str, Any], base: Source, platform: Platform) -> dict[str, Any]:
+    """``data`` with each section and entity the overlay left as it was replaced by its model.
+
+    The overlay shares what it does not change with ``base`` (the same objects), and
+    ``platform`` is ``base`` validated: pydantic accepts a model instance as it is, so an
+    environment validates only what it overrides and shares every other model with the base
+    platform (which lets the rules skip what they have already checked).
+    """
+    result = dict(data)
+    for name, value in data.items():
+        known = base.data.get(name)
+        validated = getattr(platform, name, None) if name in Platform.model_fields else None
+        if validated is None or known is None:
+            continue
+        if value is known:
+            result[name] = validated
+        elif isinstance(value, dict) and isinstance(known, dict) and isinstance(validated, dict):
+            result[name] = {
+                key: validated[key] if item is known.get(key) and key in validated else item
+                for key, item in value.items()
+            }
+    return result
+
+
+def load_environment(
+    root: Path, name: str, base: Source | None = None, base_platform: Platform | None = None
+) -> LoadedEnvironment:
+    """The platform of environment ``name``; ``base_platform`` is ``base`` validated."""
     base_source = base if base is not None else load_specs(root)
     source = overlay_environment(base_source, root, name)
-    platform: Platform = validate(Platform, source.data, source)
+    data = source.data
+    if base is not None and base_platform is not None:
+        data = _reuse_validated(data, base, base_platform)
+    platform: Platform = validate(Platform, data, source)
     envmodel = Environment.model_validate({"name": name, "platform": platform}, strict=False)
     return LoadedEnvironment(envmodel, source)
