@@ -112,6 +112,11 @@ class Positions:
     def root(self) -> _Node:
         return self._root
 
+    @property
+    def owner(self) -> object:
+        """The token of the nodes this table may change in place."""
+        return self._owner
+
     def child(self, node: _Node, part: str | int) -> _Node:
         """A new, empty node below ``node`` (which this table must own)."""
         made = _Node(self._owner)
@@ -238,12 +243,13 @@ class _Builder:
                 _loc(self.file, node),
                 "remove the tag; tfgen reads plain YAML only",
             )
-        at.value = _loc(self.file, node)
-        if isinstance(node, ScalarNode):
+        mark = node.start_mark
+        at.value = Location(self.file, mark.line + 1, mark.column + 1)
+        if type(node) is ScalarNode:
             return _scalar(node)
         self.open.add(id(node))
         try:
-            if isinstance(node, MappingNode):
+            if type(node) is MappingNode:
                 return self._mapping(node, at)
             child = self.positions.child
             return [self.build(item, child(at, i)) for i, item in enumerate(node.value)]
@@ -252,24 +258,28 @@ class _Builder:
 
     def _mapping(self, node: MappingNode, at: _Node) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        children: dict[str | int, _Node] = {}
+        at.children = children
+        owner = self.positions.owner
         for key_node, value_node in node.value:
             key = self._key(key_node)
-            where = _loc(self.file, key_node)
+            mark = key_node.start_mark
+            where = Location(self.file, mark.line + 1, mark.column + 1)
             if key in result:
-                assert at.children is not None
-                first = at.children[key].key
+                first = children[key].key
                 raise user_error(
                     "TFG003",
                     f"duplicate key {key!r} (first defined at {first})",
                     where,
                     "remove one of the two definitions",
                 )
-            below = self.positions.child(at, key)
-            below.key = where
+            below = children[key] = _Node(owner, None, where)
             result[key] = self.build(value_node, below)
         return result
 
     def _key(self, node: Node) -> str:
+        if node.tag == _STR and type(node) is ScalarNode:
+            return str(node.value)
         if node.tag == "tag:yaml.org,2002:merge":
             raise user_error(
                 "TFG005",
