@@ -333,11 +333,13 @@ def _worst(names: Iterable[tuple[_NameOrigin, GeneratedName]], prefixes: tuple[s
     """The longest name above AWS's limit, per spec location and kind, over ``prefixes``."""
     worst: _Worst = {}
     for origin, gen in names:
+        slot = (origin, gen.kind)
         for prefix in prefixes:
             full = gen.resolve(prefix)
-            seen = worst.get((origin, gen.kind))
-            if len(full) > gen.limit and (seen is None or len(full) > len(seen[0])):
-                worst[(origin, gen.kind)] = (full, gen)
+            if len(full) > gen.limit:
+                seen = worst.get(slot)
+                if seen is None or len(full) > len(seen[0]):
+                    worst[slot] = (full, gen)
     return worst
 
 

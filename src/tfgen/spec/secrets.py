@@ -284,20 +284,30 @@ def _key_reason(key: str, value: str, secret_names: frozenset[str]) -> str | Non
     return None
 
 
-def _strings(value: Any, path: PathKey, free_form: bool) -> Iterator[tuple[PathKey, str, bool]]:
-    """Every string in the model: (path, value, whether it is a free-form map entry)."""
+_Found = list[tuple[PathKey, str, bool]]
+_LEAVES = (int, float, bool, type(None))
+
+
+def _strings(value: Any, path: PathKey, free_form: bool, out: _Found) -> _Found:
+    """Every string in the model: (path, value, whether it is a free-form map entry).
+
+    Appends to ``out`` (and returns it), depth first in field order.
+    """
+    if type(value) in _LEAVES:
+        return out
     if isinstance(value, str):
-        yield path, value, free_form
+        out.append((path, value, free_form))
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
-            yield from _strings(getattr(value, name), (*path, name), False)
+            _strings(getattr(value, name), (*path, name), False, out)
     elif isinstance(value, Mapping):
         entries = free_form_map(value)
         for key, item in value.items():
-            yield from _strings(item, (*path, str(key)), entries)
+            _strings(item, (*path, str(key)), entries, out)
     elif isinstance(value, list | tuple):
         for i, item in enumerate(value):
-            yield from _strings(item, (*path, i), False)
+            _strings(item, (*path, i), False, out)
+    return out
 
 
 def free_form_map(value: Mapping[Any, Any]) -> bool:
@@ -318,7 +328,7 @@ def _units(platform: Platform) -> Iterator[tuple[Any, PathKey]]:
 
 def _scan(unit: Any, at: PathKey, names: frozenset[str], checks: Checks) -> list[PlainSecret]:
     found: list[PlainSecret] = []
-    for path, value, free_form in _strings(unit, at, False):
+    for path, value, free_form in _strings(unit, at, False, []):
         detector = shape_match(value, path)
         reason = f"value shape: {detector.name}" if detector is not None else None
         if reason is None and free_form:
