@@ -11,10 +11,12 @@ from __future__ import annotations
 import types
 import typing
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from tfgen.errors import Location, Problem, UserError, user_error
 from tfgen.fsinfo import REGULAR, path_kind
@@ -177,8 +179,15 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
+@cache
+def _fields(model: type[BaseModel]) -> dict[str, FieldInfo]:
+    """``model.model_fields``, looked up once per class (pydantic's accessor is not free)."""
+    return dict(model.model_fields)
+
+
+@cache
 def _field_is_tiered(model: type[BaseModel], name: str) -> bool:
-    extra = model.model_fields[name].json_schema_extra
+    extra = _fields(model)[name].json_schema_extra
     return isinstance(extra, dict) and bool(extra.get(TIER_MARK))
 
 
@@ -191,11 +200,12 @@ def _walk(path: PathKey, model: Any = Platform) -> tuple[Any, bool]:
     for key in path:
         current = _unwrap(current)
         if isinstance(current, type) and issubclass(current, BaseModel):
-            if not isinstance(key, str) or key not in current.model_fields:
+            fields = _fields(current)
+            if not isinstance(key, str) or key not in fields:
                 return None, False
             if _field_is_tiered(current, key):
-                return current.model_fields[key].annotation, True
-            current = current.model_fields[key].annotation
+                return fields[key].annotation, True
+            current = fields[key].annotation
         elif typing.get_origin(current) is dict:
             current = typing.get_args(current)[1]
         else:

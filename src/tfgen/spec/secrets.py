@@ -285,6 +285,13 @@ def _key_reason(key: str, value: str, secret_names: frozenset[str]) -> str | Non
 
 
 _Found = list[tuple[PathKey, str, bool]]
+
+
+@cache
+def _field_names(model: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(model.model_fields)
+
+
 _LEAVES = (int, float, bool, type(None))
 
 
@@ -298,7 +305,7 @@ def _strings(value: Any, path: PathKey, free_form: bool, out: _Found) -> _Found:
     if isinstance(value, str):
         out.append((path, value, free_form))
     elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
+        for name in _field_names(type(value)):
             _strings(getattr(value, name), (*path, name), False, out)
     elif isinstance(value, Mapping):
         entries = free_form_map(value)
@@ -317,7 +324,7 @@ def free_form_map(value: Mapping[Any, Any]) -> bool:
 
 def _units(platform: Platform) -> Iterator[tuple[Any, PathKey]]:
     """The top-level sections of ``platform``, each entity of an entity map on its own."""
-    for name in type(platform).model_fields:
+    for name in _field_names(type(platform)):
         value = getattr(platform, name)
         if isinstance(value, Mapping) and not free_form_map(value):
             for key, item in value.items():
