@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -602,3 +603,18 @@ def test_a_shared_model_keeps_its_problems_in_every_environment(project: Path, e
     line = line_of(project / "specs/services.yaml", "AKIAIOSFODNN7EXAMPLE")
     assert msg.startswith(f"specs/services.yaml:{line}:")
     assert "TFG223" in msg and "AWS access key id" in msg
+
+
+def test_loading_leaves_the_garbage_collector_as_it_was(project: Path, edit: Edit) -> None:
+    assert gc.isenabled()
+    load_project(project)
+    assert gc.isenabled()
+    edit("specs/services.yaml", "port: 8081", "port: 8080")
+    _messages(project)  # a failed load re-enables it too
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        _messages(project)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
