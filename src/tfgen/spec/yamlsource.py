@@ -41,6 +41,13 @@ _PLAIN_TAGS = {
 _BOOL_WORDS = {"true": True, "false": False}
 
 
+_Mark = tuple[str, int, int]  # file, line, column: a Location made only when asked for
+
+
+def _location(mark: _Mark | None) -> Location | None:
+    return Location(*mark) if mark is not None else None
+
+
 class _Node:
     """The positions at one path: its value, its key, and the nodes below it.
 
@@ -54,8 +61,8 @@ class _Node:
     def __init__(
         self,
         owner: object,
-        value: Location | None = None,
-        key: Location | None = None,
+        value: _Mark | None = None,
+        key: _Mark | None = None,
         children: dict[str | int, _Node] | None = None,
     ) -> None:
         self.owner = owner
@@ -75,12 +82,13 @@ class Positions:
 
     def __init__(self, root_value: Location | None = None) -> None:
         self._owner = object()
-        self._root = _Node(self._owner, root_value)
+        root = None if root_value is None else (root_value.file, root_value.line, root_value.column)
+        self._root = _Node(self._owner, root)
         self.operations = 0
 
     # --- lookups ---------------------------------------------------------------------------
 
-    def _find(self, path: PathKey) -> tuple[_Node | None, Location | None]:
+    def _find(self, path: PathKey) -> tuple[_Node | None, _Mark | None]:
         """The node at ``path`` (None when absent) and the nearest value at or above it."""
         node: _Node | None = self._root
         found = self._root.value
@@ -95,16 +103,16 @@ class Positions:
 
     def value(self, path: PathKey) -> Location | None:
         """The location of ``path``, or of its nearest ancestor that has one."""
-        return self._find(path)[1]
+        return _location(self._find(path)[1])
 
     def key(self, path: PathKey) -> Location | None:
         node, found = self._find(path)
-        return node.key if node is not None and node.key is not None else found
+        return _location(node.key if node is not None and node.key is not None else found)
 
     def exact_key(self, path: PathKey) -> Location | None:
         """The location of the key of ``path`` itself (no fallback to a value)."""
         node = self._find(path)[0]
-        return node.key if node is not None else None
+        return _location(node.key) if node is not None else None
 
     # --- building (used by the YAML reader) ------------------------------------------------
 
@@ -244,7 +252,7 @@ class _Builder:
                 "remove the tag; tfgen reads plain YAML only",
             )
         mark = node.start_mark
-        at.value = Location(self.file, mark.line + 1, mark.column + 1)
+        at.value = (self.file, mark.line + 1, mark.column + 1)
         if type(node) is ScalarNode:
             return _scalar(node)
         self.open.add(id(node))
@@ -264,13 +272,13 @@ class _Builder:
         for key_node, value_node in node.value:
             key = self._key(key_node)
             mark = key_node.start_mark
-            where = Location(self.file, mark.line + 1, mark.column + 1)
+            where = (self.file, mark.line + 1, mark.column + 1)
             if key in result:
-                first = children[key].key
+                first = _location(children[key].key)
                 raise user_error(
                     "TFG003",
                     f"duplicate key {key!r} (first defined at {first})",
-                    where,
+                    Location(*where),
                     "remove one of the two definitions",
                 )
             below = children[key] = _Node(owner, None, where)
