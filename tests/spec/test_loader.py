@@ -8,7 +8,13 @@ import pytest
 
 from helpers import Edit, line_of
 from tfgen.errors import UserError
-from tfgen.spec.loader import is_tiered, load_environment, load_platform, load_specs
+from tfgen.spec.loader import (
+    is_tiered,
+    load_environment,
+    load_platform,
+    load_specs,
+    overlay_environment,
+)
 
 
 def _problems(fn: object, *args: object) -> list[str]:
@@ -170,3 +176,42 @@ def test_environment_sets_sections_the_specs_leave_to_defaults(project: Path) ->
     assert env.environment.platform.ingress.waf.rate_limit == 500
     where = env.source.where(("tier", "nat_gateways"))
     assert where is not None and (where.file, where.line) == ("environments/dev.yaml", 2)
+
+
+def test_overlay_shares_what_it_does_not_change(repo: Path) -> None:
+    base = load_specs(repo)
+    before = base.where(("services", "order-service", "scale", "desired"))
+    dev = load_environment(repo, "dev", base).source
+    services, base_services = dev.data["services"], base.data["services"]
+    # dev.yaml changes no field of network or of the secrets: no copy at all
+    assert dev.data["network"] is base.data["network"]
+    assert dev.data["secrets"] is base.data["secrets"]
+    # a changed service is a new map that shares its untouched values
+    order, base_order = services["order-service"], base_services["order-service"]
+    assert order is not base_order and order["scale"]["desired"] == 1
+    assert order["routes"] is base_order["routes"]
+    assert order["health_check"] is base_order["health_check"]
+    # the base data and positions stay as the specs define them
+    assert base_order["scale"]["desired"] == 3
+    assert base.where(("services", "order-service", "scale", "desired")) == before
+    where = dev.where(("services", "order-service", "scale", "desired"))
+    assert where is not None and where.file == "environments/dev.yaml"
+
+
+def test_overlay_work_grows_with_the_overrides_not_the_platform(project: Path) -> None:
+    def positions_work(services: int) -> int:
+        spec = "services:\n" + "".join(
+            f"  s{i}:\n    runtime: java\n    port: {9000 + i}\n" for i in range(services)
+        )
+        (project / "specs" / "services.yaml").write_text(spec)
+        (project / "environments" / "dev.yaml").write_text(
+            "services:\n  s1:\n    scale: {desired: 1, min: 1, max: 2}\n"
+        )
+        base = load_specs(project)
+        dev = overlay_environment(base, project, "dev")
+        assert dev.data["services"]["s2"] is base.data["services"]["s2"]
+        return dev.positions.operations
+
+    # copying the services map is linear (once per environment); the rest is constant
+    small, large = positions_work(20), positions_work(200)
+    assert large - small <= 200 - 20

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,9 @@ from helpers import Edit, line_of
 from tfgen.awsfacts import FARGATE_SIZES
 from tfgen.errors import UserError
 from tfgen.pipeline import load_project
+from tfgen.spec.loader import load_environment, load_platform
+from tfgen.spec.memo import Memo
+from tfgen.spec.rules import check_platform
 
 
 def _messages(project: Path, envs: tuple[str, ...] = ()) -> list[str]:
@@ -566,3 +570,51 @@ def test_routes_need_an_ingress(project: Path) -> None:
         f"specs/services.yaml:{line}:13: TFG222 order-service has routes but the platform has "
         "no ingress; hint: add an ingress: section (hosted_zone, hostname) or remove the routes"
     ) in msgs
+
+
+def test_environments_reuse_the_checks_of_the_models_they_share(repo: Path) -> None:
+    platform, source = load_platform(repo)
+    known = ["dev", "prod", "staging"]
+    prod = load_environment(repo, "prod", source, platform).environment.platform
+    dev = load_environment(repo, "dev", source, platform)
+    # prod.yaml overrides only the tier: every service is the base platform's model
+    assert all(prod.services[name] is svc for name, svc in platform.services.items())
+    assert prod.tier != platform.tier
+    memo = Memo()
+    assert check_platform(platform, source, known, memo) == []
+    after_base = memo.misses
+    assert check_platform(prod, source, known, memo) == []
+    assert memo.misses == after_base + 1  # only the new tier section is scanned
+    # what an environment overrides is checked again, with the same result as without memo
+    dev_platform = dev.environment.platform
+    with_memo = check_platform(dev_platform, dev.source, known, memo)
+    assert with_memo == check_platform(dev_platform, dev.source, known)
+    assert memo.misses > after_base + 1 + len(dev_platform.services)
+
+
+def test_a_shared_model_keeps_its_problems_in_every_environment(project: Path, edit: Edit) -> None:
+    # a secret-looking value in a service that no environment overrides is reported once
+    # (problems are unique), at the spec, although every environment shares the model
+    edit("specs/services.yaml", "X-Correlation-ID", "AKIAIOSFODNN7EXAMPLE")
+    for env in ("dev", "staging"):
+        path = project / "environments" / f"{env}.yaml"
+        path.write_text(path.read_text().split("\nservices:", 1)[0] + "\n")
+    [msg] = _messages(project)
+    line = line_of(project / "specs/services.yaml", "AKIAIOSFODNN7EXAMPLE")
+    assert msg.startswith(f"specs/services.yaml:{line}:")
+    assert "TFG223" in msg and "AWS access key id" in msg
+
+
+def test_loading_leaves_the_garbage_collector_as_it_was(project: Path, edit: Edit) -> None:
+    assert gc.isenabled()
+    load_project(project)
+    assert gc.isenabled()
+    edit("specs/services.yaml", "port: 8081", "port: 8080")
+    _messages(project)  # a failed load re-enables it too
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        _messages(project)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

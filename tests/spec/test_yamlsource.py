@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from tfgen.errors import Location, UserError
-from tfgen.spec.yamlsource import MAX_NODES, load_yaml_file, load_yaml_text
+from tfgen.spec.yamlsource import (
+    MAX_NODES,
+    Positions,
+    YamlDocument,
+    load_yaml_file,
+    load_yaml_text,
+)
 
 
 def _error(text: str) -> str:
@@ -109,3 +115,47 @@ def test_recursive_alias_is_refused() -> None:
         "f.yaml:1:4: TFG006 YAML alias refers to a value that contains it (a cycle); "
         "hint: remove the recursive alias"
     )
+
+
+def _entity_docs(count: int) -> list[YamlDocument]:
+    """One small spec document per entity, as when every service has its own file."""
+    text = "services:\n  s{i}:\n    port: {i}\n    scale: {{desired: 1, min: 1, max: 2}}\n"
+    return [load_yaml_text(text.format(i=i), f"s{i}.yaml") for i in range(count)]
+
+
+def _merge_cost(count: int) -> int:
+    merged = Positions()
+    for i, doc in enumerate(_entity_docs(count)):
+        merged.update_from(doc.positions, ("services", f"s{i}"))
+    assert merged.value(("services", f"s{count - 1}", "port")) == Location(
+        f"s{count - 1}.yaml", 3, 11
+    )
+    return merged.operations
+
+
+def test_merging_an_entity_costs_its_own_size_not_the_tables() -> None:
+    # Linear: ten times the entities cost ten times the work (a scan of the whole table per
+    # merged entity, as before, grows a hundredfold).
+    small, large = _merge_cost(50), _merge_cost(500)
+    assert large <= 10 * small + 10
+
+
+def test_a_fork_shares_positions_until_either_side_changes() -> None:
+    base = load_yaml_text("a:\n  b: 1\n  c: [x, 2]\nd: 3\n", "base.yaml").positions
+    over = load_yaml_text("a:\n  b: 5\n", "env.yaml").positions
+    fork = base.fork()
+    assert fork.operations == 0
+    fork.update_from(over, ("a", "b"))
+    fork.drop(("a", "c"))
+    assert fork.value(("a", "b")) == Location("env.yaml", 2, 6)
+    assert fork.key(("a", "b")) == Location("env.yaml", 2, 3)
+    assert fork.value(("a", "c", 1)) == Location("base.yaml", 3, 6)  # dropped: the list itself
+    assert fork.value(("d",)) == Location("base.yaml", 4, 4)
+    # the original is unchanged, also when it changes after the fork
+    assert base.value(("a", "b")) == Location("base.yaml", 2, 6)
+    assert base.value(("a", "c", 1)) == Location("base.yaml", 3, 10)
+    base.update_from(over, ("a",))
+    assert base.value(("a", "b")) == Location("env.yaml", 2, 6)
+    assert fork.value(("a", "c", 1)) == Location("base.yaml", 3, 6)
+    assert over.value(("a", "b")) == Location("env.yaml", 2, 6)
+    assert over.value(("a", "c")) == Location("env.yaml", 2, 3)  # nothing leaked into it

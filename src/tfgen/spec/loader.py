@@ -8,14 +8,15 @@ workspace).  Every error names the YAML position of the offending value.
 
 from __future__ import annotations
 
-import copy
 import types
 import typing
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from tfgen.errors import Location, Problem, UserError, user_error
 from tfgen.fsinfo import REGULAR, path_kind
@@ -48,9 +49,8 @@ class Source:
                 node = node[part]
             else:
                 return self.positions.value(path)
-        if isinstance(node, dict | list) and path in self.positions.keys:
-            return self.positions.keys[path]
-        return self.positions.value(path)
+        key = self.positions.exact_key(path) if isinstance(node, dict | list) else None
+        return key if key is not None else self.positions.value(path)
 
 
 @dataclass
@@ -179,8 +179,15 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
+@cache
+def _fields(model: type[BaseModel]) -> dict[str, FieldInfo]:
+    """``model.model_fields``, looked up once per class (pydantic's accessor is not free)."""
+    return dict(model.model_fields)
+
+
+@cache
 def _field_is_tiered(model: type[BaseModel], name: str) -> bool:
-    extra = model.model_fields[name].json_schema_extra
+    extra = _fields(model)[name].json_schema_extra
     return isinstance(extra, dict) and bool(extra.get(TIER_MARK))
 
 
@@ -193,11 +200,12 @@ def _walk(path: PathKey, model: Any = Platform) -> tuple[Any, bool]:
     for key in path:
         current = _unwrap(current)
         if isinstance(current, type) and issubclass(current, BaseModel):
-            if not isinstance(key, str) or key not in current.model_fields:
+            fields = _fields(current)
+            if not isinstance(key, str) or key not in fields:
                 return None, False
             if _field_is_tiered(current, key):
-                return current.model_fields[key].annotation, True
-            current = current.model_fields[key].annotation
+                return fields[key].annotation, True
+            current = fields[key].annotation
         elif typing.get_origin(current) is dict:
             current = typing.get_args(current)[1]
         else:
@@ -253,22 +261,23 @@ def _overlay(base: Any, over: Any, path: PathKey, env: YamlDocument, out: Source
     if path and not is_tiered(path):
         _check_override(path, None, env)
     if isinstance(base, dict) and isinstance(over, dict):
-        merged = _deep_merge(base, over)
+        merged: Any = _deep_merge(base, over)
     else:
-        merged = copy.deepcopy(over)
+        merged = over
         out.positions.drop(path)
     out.positions.update_from(env.positions, path)
     return merged
 
 
 def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """``over`` on top of ``base``; both stay unchanged and the result shares their values."""
     result = dict(base)
     for key, value in over.items():
         old = result.get(key)
         if isinstance(old, dict) and isinstance(value, dict):
             result[key] = _deep_merge(old, value)
         else:
-            result[key] = copy.deepcopy(value)
+            result[key] = value
     return result
 
 
@@ -285,8 +294,10 @@ def overlay_environment(base: Source, root: Path, name: str) -> Source:
             f"create {ENV_DIR}/{name}.yaml or pick a known environment",
         )
     env = _read(path, root)
-    out = Source(copy.deepcopy(base.data), copy.deepcopy(base.positions), [*base.files, env.file])
-    out.data = _overlay(out.data, env.data, (), env, out)
+    # Copy-on-write: the overlay copies only the maps on the paths it changes and shares every
+    # other value (and position) with ``base``, which stays unchanged.
+    out = Source(base.data, base.positions.fork(), [*base.files, env.file])
+    out.data = _overlay(base.data, env.data, (), env, out)
     return out
 
 
@@ -335,9 +346,39 @@ def load_platform(root: Path) -> tuple[Platform, Source]:
     return platform, source
 
 
-def load_environment(root: Path, name: str, base: Source | None = None) -> LoadedEnvironment:
+def _reuse_validated(data: dict[str, Any], base: Source, platform: Platform) -> dict[str, Any]:
+    """``data`` with each section and entity the overlay left as it was replaced by its model.
+
+    The overlay shares what it does not change with ``base`` (the same objects), and
+    ``platform`` is ``base`` validated: pydantic accepts a model instance as it is, so an
+    environment validates only what it overrides and shares every other model with the base
+    platform (which lets the rules skip what they have already checked).
+    """
+    result = dict(data)
+    for name, value in data.items():
+        known = base.data.get(name)
+        validated = getattr(platform, name, None) if name in Platform.model_fields else None
+        if validated is None or known is None:
+            continue
+        if value is known:
+            result[name] = validated
+        elif isinstance(value, dict) and isinstance(known, dict) and isinstance(validated, dict):
+            result[name] = {
+                key: validated[key] if item is known.get(key) and key in validated else item
+                for key, item in value.items()
+            }
+    return result
+
+
+def load_environment(
+    root: Path, name: str, base: Source | None = None, base_platform: Platform | None = None
+) -> LoadedEnvironment:
+    """The platform of environment ``name``; ``base_platform`` is ``base`` validated."""
     base_source = base if base is not None else load_specs(root)
     source = overlay_environment(base_source, root, name)
-    platform: Platform = validate(Platform, source.data, source)
+    data = source.data
+    if base is not None and base_platform is not None:
+        data = _reuse_validated(data, base, base_platform)
+    platform: Platform = validate(Platform, data, source)
     envmodel = Environment.model_validate({"name": name, "platform": platform}, strict=False)
     return LoadedEnvironment(envmodel, source)

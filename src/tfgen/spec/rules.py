@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from tfgen.awsfacts import FARGATE_SIZES
 from tfgen.errors import Problem
 from tfgen.spec import secrets
 from tfgen.spec.loader import Source
+from tfgen.spec.memo import Memo
 from tfgen.spec.model import (
     WAF_CONFIGURED_RULE_GROUPS,
     WAF_MANAGED_RULE_GROUPS,
@@ -296,41 +298,68 @@ class _NameOrigin:
     hint: str
 
 
-def _generated_names(p: Platform) -> Iterator[tuple[_NameOrigin, GeneratedName]]:
+def _platform_names() -> Iterator[tuple[_NameOrigin, GeneratedName]]:
     shorter = "shorten the platform name or the environment name"
     for gen in platform_names().values():
         yield _NameOrigin(("platform", "name"), False, shorter), gen
-    for name, svc in sorted(p.services.items()):
-        entity = _NameOrigin(
-            ("services", name),
-            True,
-            "shorten the service name (or the platform or environment name)",
-        )
-        for kind, gen in service_names(name, svc).items():
-            if kind != "target_group":
-                yield entity, gen
-            elif svc.short_name:
-                path: PathKey = ("services", name, "short_name")
-                yield _NameOrigin(path, False, "set a shorter short_name"), gen
-            else:
-                yield _NameOrigin(("services", name), True, "set a shorter short_name"), gen
+
+
+def _service_names(name: str, svc: Service) -> Iterator[tuple[_NameOrigin, GeneratedName]]:
+    entity = _NameOrigin(
+        ("services", name),
+        True,
+        "shorten the service name (or the platform or environment name)",
+    )
+    for kind, gen in service_names(name, svc).items():
+        if kind != "target_group":
+            yield entity, gen
+        elif svc.short_name:
+            path: PathKey = ("services", name, "short_name")
+            yield _NameOrigin(path, False, "set a shorter short_name"), gen
+        else:
+            yield _NameOrigin(("services", name), True, "set a shorter short_name"), gen
+
+
+def _secret_names(p: Platform) -> Iterator[tuple[_NameOrigin, GeneratedName]]:
     for name in sorted(p.secrets):
         origin = _NameOrigin(("secrets", name), True, "shorten the secret name")
         yield origin, secret_name(name)
 
 
-def name_lengths(p: Platform, src: Source, environments: list[str]) -> Iterator[Problem]:
+_Worst = dict[tuple[_NameOrigin, str], tuple[str, GeneratedName]]
+
+
+def _worst(names: Iterable[tuple[_NameOrigin, GeneratedName]], prefixes: tuple[str, ...]) -> _Worst:
+    """The longest name above AWS's limit, per spec location and kind, over ``prefixes``."""
+    worst: _Worst = {}
+    for origin, gen in names:
+        slot = (origin, gen.kind)
+        for prefix in prefixes:
+            full = gen.resolve(prefix)
+            if len(full) > gen.limit:
+                seen = worst.get(slot)
+                if seen is None or len(full) > len(seen[0]):
+                    worst[slot] = (full, gen)
+    return worst
+
+
+def name_lengths(
+    p: Platform, src: Source, environments: list[str], memo: Memo | None = None
+) -> Iterator[Problem]:
     """Every generated name within AWS's limit, in every known environment.
 
-    One problem per spec location and kind of name: the longest offender.
+    One problem per spec location and kind of name: the longest offender.  With ``memo``, a
+    service already checked (the same object, with the same name prefixes) is not redone.
     """
-    worst: dict[tuple[_NameOrigin, str], tuple[str, GeneratedName]] = {}
-    for origin, gen in _generated_names(p):
-        for env in sorted(environments):
-            full = gen.resolve(name_prefix(p, env))
-            seen = worst.get((origin, gen.kind))
-            if len(full) > gen.limit and (seen is None or len(full) > len(seen[0])):
-                worst[(origin, gen.kind)] = (full, gen)
+    prefixes = tuple(name_prefix(p, env) for env in sorted(environments))
+    worst = _worst(_platform_names(), prefixes)
+    for name, svc in sorted(p.services.items()):
+        if memo is None:
+            worst.update(_worst(_service_names(name, svc), prefixes))
+        else:
+            check = partial(_worst, _service_names(name, svc), prefixes)
+            worst.update(memo.get((svc,), ("names", name, prefixes), check))
+    worst.update(_worst(_secret_names(p), prefixes))
     for (origin, _), (full, gen) in worst.items():
         yield _problem(
             src,
@@ -482,10 +511,14 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def check_platform(p: Platform, src: Source, environments: list[str]) -> list[Problem]:
+def check_platform(
+    p: Platform, src: Source, environments: list[str], memo: Memo | None = None
+) -> list[Problem]:
+    """Every rule on ``p``; ``memo`` (shared by the platform and its environments) lets the
+    costly rules skip the models an environment shares with the base platform."""
     problems = [problem for rule in RULES for problem in rule(p, src)]
-    problems.extend(name_lengths(p, src, environments))
-    found = secrets.find_plain_secrets(p)
+    problems.extend(name_lengths(p, src, environments, memo))
+    found = secrets.find_plain_secrets(p, memo)
     values = [f.value for f in found]
     problems = [secrets.mask(problem, values) for problem in problems]
     problems.extend(secrets.problem(f, src) for f in found)

@@ -24,14 +24,15 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from pydantic import BaseModel
 
 from tfgen.errors import Problem
 from tfgen.spec.loader import Source
-from tfgen.spec.model import Platform
+from tfgen.spec.memo import Memo
+from tfgen.spec.model import Checks, Platform
 from tfgen.spec.yamlsource import PathKey
 
 CODE = "TFG223"
@@ -283,20 +284,37 @@ def _key_reason(key: str, value: str, secret_names: frozenset[str]) -> str | Non
     return None
 
 
-def _strings(value: Any, path: PathKey, free_form: bool) -> Iterator[tuple[PathKey, str, bool]]:
-    """Every string in the model: (path, value, whether it is a free-form map entry)."""
+_Found = list[tuple[PathKey, str, bool]]
+
+
+@cache
+def _field_names(model: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(model.model_fields)
+
+
+_LEAVES = (int, float, bool, type(None))
+
+
+def _strings(value: Any, path: PathKey, free_form: bool, out: _Found) -> _Found:
+    """Every string in the model: (path, value, whether it is a free-form map entry).
+
+    Appends to ``out`` (and returns it), depth first in field order.
+    """
+    if type(value) in _LEAVES:
+        return out
     if isinstance(value, str):
-        yield path, value, free_form
+        out.append((path, value, free_form))
     elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from _strings(getattr(value, name), (*path, name), False)
+        for name in _field_names(type(value)):
+            _strings(getattr(value, name), (*path, name), False, out)
     elif isinstance(value, Mapping):
         entries = free_form_map(value)
         for key, item in value.items():
-            yield from _strings(item, (*path, str(key)), entries)
+            _strings(item, (*path, str(key)), entries, out)
     elif isinstance(value, list | tuple):
         for i, item in enumerate(value):
-            yield from _strings(item, (*path, i), False)
+            _strings(item, (*path, i), False, out)
+    return out
 
 
 def free_form_map(value: Mapping[Any, Any]) -> bool:
@@ -304,17 +322,45 @@ def free_form_map(value: Mapping[Any, Any]) -> bool:
     return all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
 
 
-def find_plain_secrets(platform: Platform) -> list[PlainSecret]:
-    """Every plain value of ``platform`` that looks like a secret and is not allowed."""
-    names = frozenset(platform.secrets)
+def _units(platform: Platform) -> Iterator[tuple[Any, PathKey]]:
+    """The top-level sections of ``platform``, each entity of an entity map on its own."""
+    for name in _field_names(type(platform)):
+        value = getattr(platform, name)
+        if isinstance(value, Mapping) and not free_form_map(value):
+            for key, item in value.items():
+                yield item, (name, str(key))
+        else:
+            yield value, (name,)
+
+
+def _scan(unit: Any, at: PathKey, names: frozenset[str], checks: Checks) -> list[PlainSecret]:
     found: list[PlainSecret] = []
-    for path, value, free_form in _strings(platform, (), False):
+    for path, value, free_form in _strings(unit, at, False, []):
         detector = shape_match(value, path)
         reason = f"value shape: {detector.name}" if detector is not None else None
         if reason is None and free_form:
             reason = _key_reason(str(path[-1]), value, names)
-        if reason is not None and platform.checks.plain_reason(_dotted(path)) is None:
+        if reason is not None and checks.plain_reason(_dotted(path)) is None:
             found.append(PlainSecret(path, reason, value))
+    return found
+
+
+def find_plain_secrets(platform: Platform, memo: Memo | None = None) -> list[PlainSecret]:
+    """Every plain value of ``platform`` that looks like a secret and is not allowed.
+
+    With ``memo``, a section or entity already scanned (the same object, at the same path,
+    with the same secret names and checks) is not scanned again.
+    """
+    names = frozenset(platform.secrets)
+    checks = platform.checks
+    policy = checks.model_dump_json() if memo is not None else ""
+    found: list[PlainSecret] = []
+    for unit, at in _units(platform):
+        if memo is None:
+            found.extend(_scan(unit, at, names, checks))
+        else:
+            scan = partial(_scan, unit, at, names, checks)
+            found.extend(memo.get((unit,), ("secrets", at, names, policy), scan))
     return found
 
 

@@ -9,7 +9,7 @@ Duplicate keys, non-string keys, merge keys, custom tags, runaway alias expansio
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,36 +41,165 @@ _PLAIN_TAGS = {
 _BOOL_WORDS = {"true": True, "false": False}
 
 
-@dataclass
-class Positions:
-    """Where each value (and each mapping key) came from, by path."""
+_Mark = tuple[str, int, int]  # file, line, column: a Location made only when asked for
 
-    values: dict[PathKey, Location] = field(default_factory=dict)
-    keys: dict[PathKey, Location] = field(default_factory=dict)
+
+def _location(mark: _Mark | None) -> Location | None:
+    return Location(*mark) if mark is not None else None
+
+
+class _Node:
+    """The positions at one path: its value, its key, and the nodes below it.
+
+    A node belongs to one :class:`Positions` (its ``owner`` token) and is changed in place
+    only by it; every other table that reaches the node copies it before writing
+    (copy-on-write), so tables share every subtree neither of them changes.
+    """
+
+    __slots__ = ("children", "key", "owner", "value")
+
+    def __init__(
+        self,
+        owner: object,
+        value: _Mark | None = None,
+        key: _Mark | None = None,
+        children: dict[str | int, _Node] | None = None,
+    ) -> None:
+        self.owner = owner
+        self.value = value
+        self.key = key
+        self.children = children
+
+
+class Positions:
+    """Where each value (and each mapping key) came from, by path.
+
+    A tree of :class:`_Node` keyed by path parts.  Taking a subtree from another table
+    shares it instead of copying it, and :meth:`fork` is O(1): the cost of every change is
+    the length of its path plus the size of what it changes, never the size of the table.
+    ``operations`` counts the nodes the changing methods visit or copy.
+    """
+
+    def __init__(self, root_value: Location | None = None) -> None:
+        self._owner = object()
+        root = None if root_value is None else (root_value.file, root_value.line, root_value.column)
+        self._root = _Node(self._owner, root)
+        self.operations = 0
+
+    # --- lookups ---------------------------------------------------------------------------
+
+    def _find(self, path: PathKey) -> tuple[_Node | None, _Mark | None]:
+        """The node at ``path`` (None when absent) and the nearest value at or above it."""
+        node: _Node | None = self._root
+        found = self._root.value
+        for part in path:
+            children = node.children if node is not None else None
+            node = children.get(part) if children is not None else None
+            if node is None:
+                return None, found
+            if node.value is not None:
+                found = node.value
+        return node, found
 
     def value(self, path: PathKey) -> Location | None:
         """The location of ``path``, or of its nearest ancestor that has one."""
-        for depth in range(len(path), -1, -1):
-            found = self.values.get(path[:depth])
-            if found is not None:
-                return found
-        return None
+        return _location(self._find(path)[1])
 
     def key(self, path: PathKey) -> Location | None:
-        return self.keys.get(path) or self.value(path)
+        node, found = self._find(path)
+        return _location(node.key if node is not None and node.key is not None else found)
+
+    def exact_key(self, path: PathKey) -> Location | None:
+        """The location of the key of ``path`` itself (no fallback to a value)."""
+        node = self._find(path)[0]
+        return _location(node.key) if node is not None else None
+
+    # --- building (used by the YAML reader) ------------------------------------------------
+
+    @property
+    def root(self) -> _Node:
+        return self._root
+
+    @property
+    def owner(self) -> object:
+        """The token of the nodes this table may change in place."""
+        return self._owner
+
+    def child(self, node: _Node, part: str | int) -> _Node:
+        """A new, empty node below ``node`` (which this table must own)."""
+        made = _Node(self._owner)
+        if node.children is None:
+            node.children = {}
+        node.children[part] = made
+        return made
+
+    # --- changes ---------------------------------------------------------------------------
+
+    def fork(self) -> Positions:
+        """A copy of this table in O(1): both share every node until one of them writes."""
+        other = Positions()
+        other._root = self._root
+        self._owner = object()  # nodes made so far are shared now: neither may change them
+        return other
+
+    def _own(self, node: _Node) -> _Node:
+        if node.owner is self._owner:
+            return node
+        children = dict(node.children) if node.children is not None else None
+        self.operations += 1 + (len(children) if children is not None else 0)
+        return _Node(self._owner, node.value, node.key, children)
+
+    def _writable(self, path: PathKey, create: bool) -> _Node | None:
+        """The node at ``path``, owned by this table (copying the path to it as needed)."""
+        node = self._root = self._own(self._root)
+        for part in path:
+            self.operations += 1
+            below = node.children.get(part) if node.children is not None else None
+            if below is None and not create:
+                return None
+            if node.children is None:
+                node.children = {}
+            below = node.children[part] = _Node(self._owner) if below is None else self._own(below)
+            node = below
+        return node
 
     def update_from(self, other: Positions, prefix: PathKey = ()) -> None:
         """Take every position under ``prefix`` from ``other`` (overlay wins)."""
-        for table, mine in ((other.values, self.values), (other.keys, self.keys)):
-            for path, loc in table.items():
-                if path[: len(prefix)] == prefix:
-                    mine[path] = loc
+        source = other._find(prefix)[0]
+        if source is None:
+            return
+        other._owner = object()  # its nodes become shared with this table
+        if not prefix:
+            self._root = self._merged(self._root, source)
+            return
+        parent = self._writable(prefix[:-1], create=True)
+        assert parent is not None
+        if parent.children is None:
+            parent.children = {}
+        below = parent.children.get(prefix[-1])
+        parent.children[prefix[-1]] = source if below is None else self._merged(below, source)
+        self.operations += 1
+
+    def _merged(self, mine: _Node, theirs: _Node) -> _Node:
+        """``mine`` with every position of ``theirs`` on top: O(size of ``theirs``)."""
+        node = self._own(mine)
+        node.value = theirs.value if theirs.value is not None else node.value
+        node.key = theirs.key if theirs.key is not None else node.key
+        for part, sub in (theirs.children or {}).items():
+            self.operations += 1
+            if node.children is None:
+                node.children = {}
+            below = node.children.get(part)
+            node.children[part] = sub if below is None else self._merged(below, sub)
+        return node
 
     def drop(self, prefix: PathKey) -> None:
         """Forget every position strictly below ``prefix`` (a replaced list)."""
-        for table in (self.values, self.keys):
-            for path in [p for p in table if len(p) > len(prefix) and p[: len(prefix)] == prefix]:
-                del table[path]
+        if self._find(prefix)[0] is None:
+            return
+        node = self._writable(prefix, create=False)
+        if node is not None:
+            node.children = None
 
 
 @dataclass
@@ -98,7 +227,8 @@ class _Builder:
         self.budget = MAX_NODES
         self.open: set[int] = set()  # collections being built: an alias to one is a cycle
 
-    def build(self, node: Node, path: PathKey) -> Any:
+    def build(self, node: Node, at: _Node) -> Any:
+        """The data of ``node``, recording its positions in ``at`` (and below it)."""
         if id(node) in self.open:
             raise user_error(
                 "TFG006",
@@ -121,35 +251,43 @@ class _Builder:
                 _loc(self.file, node),
                 "remove the tag; tfgen reads plain YAML only",
             )
-        self.positions.values[path] = _loc(self.file, node)
-        if isinstance(node, ScalarNode):
+        mark = node.start_mark
+        at.value = (self.file, mark.line + 1, mark.column + 1)
+        if type(node) is ScalarNode:
             return _scalar(node)
         self.open.add(id(node))
         try:
-            if isinstance(node, MappingNode):
-                return self._mapping(node, path)
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+            if type(node) is MappingNode:
+                return self._mapping(node, at)
+            child = self.positions.child
+            return [self.build(item, child(at, i)) for i, item in enumerate(node.value)]
         finally:
             self.open.discard(id(node))
 
-    def _mapping(self, node: MappingNode, path: PathKey) -> dict[str, Any]:
+    def _mapping(self, node: MappingNode, at: _Node) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        children: dict[str | int, _Node] = {}
+        at.children = children
+        owner = self.positions.owner
         for key_node, value_node in node.value:
             key = self._key(key_node)
-            where = _loc(self.file, key_node)
+            mark = key_node.start_mark
+            where = (self.file, mark.line + 1, mark.column + 1)
             if key in result:
-                first = self.positions.keys[(*path, key)]
+                first = _location(children[key].key)
                 raise user_error(
                     "TFG003",
                     f"duplicate key {key!r} (first defined at {first})",
-                    where,
+                    Location(*where),
                     "remove one of the two definitions",
                 )
-            self.positions.keys[(*path, key)] = where
-            result[key] = self.build(value_node, (*path, key))
+            below = children[key] = _Node(owner, None, where)
+            result[key] = self.build(value_node, below)
         return result
 
     def _key(self, node: Node) -> str:
+        if node.tag == _STR and type(node) is ScalarNode:
+            return str(node.value)
         if node.tag == "tag:yaml.org,2002:merge":
             raise user_error(
                 "TFG005",
@@ -240,9 +378,9 @@ def load_yaml_text(text: str, file: str) -> YamlDocument:
             "remove the '---' separator or split the file",
         )
     if not nodes:
-        return YamlDocument(file, {}, Positions({(): Location(file, 1, 1)}))
+        return YamlDocument(file, {}, Positions(Location(file, 1, 1)))
     builder = _Builder(file)
-    data = builder.build(nodes[0], ())
+    data = builder.build(nodes[0], builder.positions.root)
     return YamlDocument(file, data, builder.positions)
 
 
