@@ -30,7 +30,7 @@ from tfgen.spec.loader import Source
 from tfgen.spec.model import Platform
 
 if TYPE_CHECKING:
-    from tfgen.terraform.runner import TerraformDiagnostic
+    from tfgen.terraform.diagnostics import TerraformDiagnostic
 
 __all__ = ["LAYERS", "TREE_LAYERS", "Outcome", "SpecMapper", "Subject", "run_layers"]
 
@@ -100,7 +100,7 @@ def root_modules(modules: Mapping[str, Module]) -> list[str]:
 
 def _terraform(subject: Subject) -> list[Finding]:
     """terraform validate on every root module of the tree (tfvars: the top one only)."""
-    from tfgen.terraform.runner import validate_files  # noqa: PLC0415
+    from tfgen.terraform.validate import validate_files  # noqa: PLC0415
 
     modules = _modules(subject.files)
     roots = root_modules(modules)
@@ -217,7 +217,7 @@ def _run_layer(layer: str, subject: Subject) -> list[Finding]:
 
 
 def _terraform_ready() -> None:
-    from tfgen.terraform.runner import default_context  # noqa: PLC0415
+    from tfgen.terraform.run import default_context  # noqa: PLC0415
 
     default_context()  # terraform itself (TFG501) and a usable cache folder (TFG511)
 
