@@ -10,6 +10,7 @@ import pytest
 from tfgen.errors import ToolError
 from tfgen.terraform import TerraformContext, TerraformDiagnostic, validate, validate_files
 from tfgen.terraform.diagnostics import parse_diagnostic
+from tfgen.terraform.init import INIT_COUNT
 
 AWS_HEADER = """terraform {
   required_providers {
@@ -112,3 +113,25 @@ def test_parse_diagnostics_with_and_without_range() -> None:
     )
     assert (bare.filename, bare.line, bare.is_error) == (None, 0, True)
     assert sorted([ranged, bare], key=TerraformDiagnostic.sort_key) == [bare, ranged]
+
+
+def test_var_files_are_probed_after_one_shared_init(tf_ctx: TerraformContext) -> None:
+    """One ``init`` serves validate and every var-file probe (which run side by side)."""
+    tree = {
+        "main.tf": 'terraform {\n  backend "s3" {}\n}\n\n'
+        'variable "size" {\n  type = number\n  validation {\n'
+        '    condition     = var.size < 10\n    error_message = "size must be below 10."\n'
+        "  }\n}\n",
+        "environments/a.tfvars": "size = 3\n",
+        "environments/b.tfvars": "size = 30\n",
+        "environments/c.tfvars": 'size = "x"\n',
+    }
+    var_files = ["environments/a.tfvars", "environments/b.tfvars", "environments/c.tfvars"]
+    before = INIT_COUNT[0]
+    diagnostics = validate_files(tree, tf_ctx, var_files=var_files, module_dir="")
+    assert INIT_COUNT[0] - before == 1
+    assert [(d.filename, d.summary) for d in diagnostics] == [
+        ("environments/b.tfvars", "Invalid value for variable"),
+        ("environments/c.tfvars", "Invalid value for input variable"),
+    ]
+    assert "size must be below 10." in diagnostics[0].detail

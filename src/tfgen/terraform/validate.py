@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
@@ -29,7 +31,7 @@ from tfgen.terraform.run import (
     failure,
     run_terraform,
 )
-from tfgen.terraform.varfile import check_var_files
+from tfgen.terraform.varfile import check_var_files, use_local_backend
 
 _CACHE_FORMAT = "tfgen-validate-v3"
 _CACHE_KIND = "validate"
@@ -109,9 +111,7 @@ def validate_tree(
         _configure_aliases(
             work, {n.removeprefix(prefix): d for n, d in tree.items() if n.startswith(prefix)}
         )
-        diagnostics = _init_and_validate(work, context)
-        if var_files and not any(d.is_error for d in diagnostics):
-            diagnostics += check_var_files(work, context, var_files)
+        diagnostics = _init_and_validate(work, context, var_files)
     _store_cached(context.cache, key, diagnostics)
     return diagnostics
 
@@ -164,10 +164,31 @@ def tree_key(
     return cache.key(_CACHE_FORMAT, *context_salt(ctx), "var-files:", *var_files, files=tree)
 
 
-def _init_and_validate(work: Path, ctx: TerraformContext) -> list[TerraformDiagnostic]:
-    proc = run_init(["-input=false", "-no-color", "-backend=false"], work, ctx)
-    if proc.returncode == 0:
+def _init_and_validate(
+    work: Path, ctx: TerraformContext, var_files: Sequence[str]
+) -> list[TerraformDiagnostic]:
+    """One ``init`` (with the local backend when var-files are probed), then ``validate``
+    and the var-file probes side by side; the probes count only when validate finds no
+    error."""
+    if var_files:
+        use_local_backend(work)
+    backend = "-reconfigure" if var_files else "-backend=false"
+    proc = run_init(["-input=false", "-no-color", backend], work, ctx)
+    if proc.returncode != 0:
+        return _init_failed(work, ctx, proc)
+    if not var_files:
         return _validate_json(work, ctx)
+    with ThreadPoolExecutor(1, thread_name_prefix="tfgen-varfile") as pool:
+        probes = pool.submit(check_var_files, work, ctx, var_files)
+        diagnostics = _validate_json(work, ctx)
+        if any(d.is_error for d in diagnostics):
+            return diagnostics
+        return diagnostics + probes.result()
+
+
+def _init_failed(
+    work: Path, ctx: TerraformContext, proc: subprocess.CompletedProcess[str]
+) -> list[TerraformDiagnostic]:
     # init also fails on configuration errors; validate reports those with positions.
     diagnostics = _validate_json(work, ctx)
     config_errors = [

@@ -3,22 +3,24 @@
 ``terraform validate`` does not read var-files; ``terraform console -var-file=...``
 does, and evaluating every variable the file sets checks the values against the
 variables' types and ``validation`` blocks.  It runs in validate's scratch copy, with
-any backend switched to ``local`` so that nothing remote is touched.
+any backend switched to ``local`` (:func:`use_local_backend`, before validate's one
+``init``) so that nothing remote is touched.  The probes run concurrently, each with
+its own (never written) local state path, so that they do not wait for each other's
+state lock.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from tfgen.terraform.diagnostics import TerraformDiagnostic
-from tfgen.terraform.init import init_hint, run_init
 from tfgen.terraform.run import (
     ANSI,
     TerraformContext,
     check_relative,
-    failure,
     first_error_line,
     run_terraform,
 )
@@ -31,6 +33,7 @@ _TOP_LEVEL_ASSIGNMENT = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_-]*)\s*=", re
 _ERROR_HEAD = re.compile(r"^Error: (?P<summary>.+)$")
 _ERROR_LINE = re.compile(r"^[\s│╷╵]*Error: ", re.MULTILINE)
 _ON_LINE = re.compile(r"^\s*on (?P<file>\S+) line (?P<line>\d+)")
+_MAX_PROBES = 8
 
 
 def console_probe(var_file_text: str) -> str:
@@ -39,23 +42,34 @@ def console_probe(var_file_text: str) -> str:
     return "[" + ", ".join(f"var.{name}" for name in names) + "]\n"
 
 
+def use_local_backend(work: Path) -> None:
+    """Switch the scratch copy's backend to ``local`` (before its ``init -reconfigure``)."""
+    (work / _LOCAL_BACKEND).write_text(_LOCAL_BACKEND_TEXT, encoding="utf-8")
+
+
 def check_var_files(
     work: Path, ctx: TerraformContext, var_files: Sequence[str]
 ) -> list[TerraformDiagnostic]:
-    """Diagnostics of loading each var-file in the initialised scratch copy ``work``."""
-    (work / _LOCAL_BACKEND).write_text(_LOCAL_BACKEND_TEXT, encoding="utf-8")
-    proc = run_init(["-input=false", "-no-color", "-reconfigure"], work, ctx)
-    if proc.returncode != 0:
-        raise failure("TFG504", "terraform init (local backend)", proc, init_hint(ctx))
-    found: list[TerraformDiagnostic] = []
-    for var_file in var_files:
-        args = ["console", "-no-color", f"-var-file={check_relative(var_file)}"]
-        probe = console_probe((work / var_file).read_text(encoding="utf-8"))
-        proc = run_terraform(args, work, ctx, stdin=probe)
-        # console exits 0 after printing some errors (e.g. a failed variable validation)
-        if proc.returncode != 0 or _ERROR_LINE.search(ANSI.sub("", proc.stderr)):
-            found.extend(parse_console_errors(proc.stderr + proc.stdout, var_file))
+    """Diagnostics of loading each var-file in the scratch copy ``work``, initialised
+    with the local backend (:func:`use_local_backend`)."""
+    jobs = list(enumerate(var_files))
+    with ThreadPoolExecutor(min(len(jobs), _MAX_PROBES) or 1) as pool:
+        results = list(pool.map(lambda job: _probe(work, ctx, *job), jobs))
+    found = [diag for result in results for diag in result]
     return sorted(found, key=TerraformDiagnostic.sort_key)
+
+
+def _probe(
+    work: Path, ctx: TerraformContext, index: int, var_file: str
+) -> list[TerraformDiagnostic]:
+    state = f"-state=.tfgen-probe-{index}.tfstate"  # a lock of its own; never written
+    args = ["console", "-no-color", state, f"-var-file={check_relative(var_file)}"]
+    probe = console_probe((work / var_file).read_text(encoding="utf-8"))
+    proc = run_terraform(args, work, ctx, stdin=probe)
+    # console exits 0 after printing some errors (e.g. a failed variable validation)
+    if proc.returncode != 0 or _ERROR_LINE.search(ANSI.sub("", proc.stderr)):
+        return parse_console_errors(proc.stderr + proc.stdout, var_file)
+    return []
 
 
 def parse_console_errors(text: str, var_file: str) -> list[TerraformDiagnostic]:
