@@ -63,3 +63,15 @@ def test_warm_terraform_layer_parses_nothing(
     assert warm == cold
     assert any(f.layer == "terraform" for f in cold.findings)
     assert parsed == []
+
+
+def test_root_modules_are_validated_side_by_side_in_root_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad_vpc = 'resource "aws_vpc" "this" {\n  cidr_block = "10.0.0.0/16"\n  nope = 1\n}\n'
+    files = {f"{name}/main.tf": bad_vpc for name in ("c", "a", "b")}
+    _fresh_cache(monkeypatch, tmp_path)
+    outcome = run_layers(Subject(files), ["terraform"])
+    default_context.cache_clear()
+    where = [(f.location.file, f.location.line) for f in outcome.findings if f.location]
+    assert where == [("a/main.tf", 3), ("b/main.tf", 3), ("c/main.tf", 3)]

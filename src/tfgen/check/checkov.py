@@ -23,7 +23,6 @@ finding TFG524: checkov could not parse a file.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import re
@@ -189,7 +188,7 @@ def checkov_version(executable: Path, cache_dir: Path | None = None) -> str:
     if found:
         return found
     stat = real.stat()
-    key = hashlib.sha256(f"{real}\0{stat.st_mtime_ns}\0{stat.st_size}".encode()).hexdigest()
+    key = cache.key(str(real), str(stat.st_mtime_ns), str(stat.st_size))
     folder, name = cache_dir or default_cache_dir(), f"version-{key[:32]}"
     memo = cache.load_bytes(folder, name, ".txt")
     known = memo.decode("utf-8", errors="replace").strip() if memo else ""

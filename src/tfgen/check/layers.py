@@ -36,6 +36,7 @@ __all__ = ["LAYERS", "TREE_LAYERS", "Outcome", "SpecMapper", "Subject", "run_lay
 
 SUBPROCESS_LAYERS = frozenset({"terraform", "checkov"})  # run in threads
 CACHED_LAYERS = frozenset({*OFFLINE_LAYERS, "terraform"})
+_MAX_ROOTS = 4  # root modules validated at once
 
 
 @dataclass
@@ -110,13 +111,17 @@ def _terraform(subject: Subject) -> list[Finding]:
     outside = _outside_calls(modules)
     if outside and roots:  # terraform cannot load the tree; say so instead of failing init
         return [_not_validated(outside[0])]
-    found = []
-    for folder in roots:
+
+    def one_root(folder: str) -> list[Finding]:
         var_files = list(subject.var_files) if not folder else []
         prefix = f"{folder}/" if folder else ""
-        for diag in validate_files(subject.files, var_files=var_files, module_dir=folder):
-            found.append(_diagnostic(diag, prefix))
-    return found
+        diagnostics = validate_files(subject.files, var_files=var_files, module_dir=folder)
+        return [_diagnostic(diag, prefix) for diag in diagnostics]
+
+    # root modules are validated side by side; results (and a failure) in root order
+    with ThreadPoolExecutor(min(len(roots), _MAX_ROOTS) or 1) as pool:
+        per_root = list(pool.map(one_root, roots))
+    return [finding for found in per_root for finding in found]
 
 
 def _outside_calls(modules: Mapping[str, Module]) -> list[tuple[Block, str]]:
