@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import logging
 import subprocess
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,15 +20,19 @@ from tfgen.terraform.run import TerraformContext, context_or_default, failure, r
 LOG = logging.getLogger("tfgen.terraform")
 _COUNTER = itertools.count(1)
 INIT_COUNT = [0]  # terraform init processes run by this process (tests, benchmarks)
+# Terraform's plugin cache is not safe for concurrent installs: one init at a time (the
+# validate and console runs that follow are concurrent).
+_INIT_LOCK = threading.Lock()
 
 
 def run_init(
     args: Sequence[str], directory: Path, ctx: TerraformContext | None
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``terraform init ARGS`` in ``directory`` (logged and counted)."""
-    INIT_COUNT[0] = next(_COUNTER)
-    LOG.debug("terraform init #%d in %s: %s", INIT_COUNT[0], directory, " ".join(args))
-    return run_terraform(["init", *args], directory, ctx)
+    """Run ``terraform init ARGS`` in ``directory`` (logged and counted; one at a time)."""
+    with _INIT_LOCK:
+        INIT_COUNT[0] = next(_COUNTER)
+        LOG.debug("terraform init #%d in %s: %s", INIT_COUNT[0], directory, " ".join(args))
+        return run_terraform(["init", *args], directory, ctx)
 
 
 def init(
