@@ -30,7 +30,8 @@ from tfgen.spec.loader import (
 from tfgen.spec.memo import Memo
 from tfgen.spec.model import ENV_NAME_PATTERN, Platform
 from tfgen.spec.rules import check_platform
-from tfgen.terraform.runner import default_context, fmt_files
+from tfgen.terraform.fmt import fmt_files
+from tfgen.terraform.run import default_context
 
 ENV_NAME = re.compile(ENV_NAME_PATTERN)
 OUTPUT_DIR = "generated"

@@ -24,7 +24,7 @@ import pytest
 
 from tfgen.render.hcl import ident
 from tfgen.terraform.locate import find_provider_mirror
-from tfgen.terraform.runner import run_terraform, terraform_context
+from tfgen.terraform.run import run_terraform, terraform_context
 
 MOTO = shutil.which("moto_server") or str(Path(sys.executable).parent / "moto_server")
 TFGEN = str(Path(sys.executable).parent / "tfgen")

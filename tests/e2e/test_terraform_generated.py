@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tfgen.terraform.locate import find_provider_mirror
-from tfgen.terraform.runner import read_tree, validate_tree
+from tfgen.terraform.validate import read_tree, validate_tree
 
 pytestmark = [
     pytest.mark.e2e,

@@ -22,9 +22,7 @@ finding TFG524: checkov could not parse a file.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import hashlib
 import json
 import os
 import re
@@ -37,6 +35,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+from tfgen import cache
+from tfgen.cache import cache_root
 from tfgen.check.checkov_env import (
     CHECKOV_VERSION,
     NO_AUTO_INSTALL_ENV,
@@ -49,10 +49,8 @@ from tfgen.check.checkov_env import (
 )
 from tfgen.check.findings import Finding, HclLocation, Severity
 from tfgen.errors import ToolError, user_error
-from tfgen.fsutil import atomic_write
 
 CHECKOV_ENV = "TFGEN_CHECKOV"
-CACHE_ENV = "TFGEN_CACHE_DIR"
 VENV_NAME = ".venv-checkov"
 INSTALL_COMMAND = SETUP_COMMAND
 LAYER = "checkov"
@@ -190,18 +188,14 @@ def checkov_version(executable: Path, cache_dir: Path | None = None) -> str:
     if found:
         return found
     stat = real.stat()
-    key = hashlib.sha256(f"{real}\0{stat.st_mtime_ns}\0{stat.st_size}".encode()).hexdigest()
-    memo = (cache_dir or default_cache_dir()) / f"version-{key[:32]}.txt"
-    try:
-        return memo.read_text(encoding="utf-8").strip() or _remember(memo, real, stat)
-    except OSError:
-        return _remember(memo, real, stat)
-
-
-def _remember(memo: Path, executable: Path, stat: os.stat_result) -> str:
-    version = _version_from_cli(str(executable), stat.st_mtime_ns, stat.st_size)
-    with contextlib.suppress(OSError):  # remembering the version only saves time
-        atomic_write(memo, version + "\n")
+    key = cache.key(str(real), str(stat.st_mtime_ns), str(stat.st_size))
+    folder, name = cache_dir or default_cache_dir(), f"version-{key[:32]}"
+    memo = cache.load_bytes(folder, name, ".txt")
+    known = memo.decode("utf-8", errors="replace").strip() if memo else ""
+    if known:
+        return known
+    version = _version_from_cli(str(real), stat.st_mtime_ns, stat.st_size)
+    cache.store_bytes(folder, name, (version + "\n").encode("utf-8"), suffix=".txt")
     return version
 
 
@@ -249,13 +243,41 @@ def run_checkov(
     root = _scan_root(directory)
     exe = executable if executable is not None else find_checkov(install=True)
     folder = cache_dir if cache_dir is not None else default_cache_dir()
-    version = checkov_version(exe, folder)
-    entry = folder / f"{input_hash(root, version)}.json"
-    result = _load_cached(entry)
+    entry = input_hash(root, checkov_version(exe, folder))
+    result = _load_cached(folder, entry)
     if result is None:
         result = _scan(exe, root, timeout)
-        _store(entry, result)
+        _store(folder, entry, result)
     return apply_skips(result, skip_checks)
+
+
+def run_checkov_files(
+    files: Mapping[str, str],
+    *,
+    cache_dir: Path | None = None,
+    executable: Path | None = None,
+    timeout: float = DEFAULT_TIMEOUT_S,
+) -> CheckovResult:
+    """:func:`run_checkov` on an in-memory tree (relative POSIX path → text).
+
+    The cached scan is looked up from the texts themselves: a tree checkov has already
+    scanned is not written to disk again.
+    """
+    exe = executable if executable is not None else find_checkov(install=True)
+    folder = cache_dir if cache_dir is not None else default_cache_dir()
+    entry = tree_hash(files, checkov_version(exe, folder))
+    cached = _load_cached(folder, entry)
+    if cached is not None:
+        return cached
+    with tempfile.TemporaryDirectory(prefix="tfgen-checkov-") as tmp:
+        root = Path(tmp).resolve()
+        for rel, text in files.items():
+            target = root / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        result = _scan(exe, root, timeout)
+    _store(folder, entry, result)
+    return result
 
 
 def _scan_root(directory: Path) -> Path:
@@ -486,29 +508,30 @@ def apply_skips(result: CheckovResult, skip_checks: Mapping[str, str]) -> Checko
 
 
 def default_cache_dir(env: Mapping[str, str] | None = None) -> Path:
-    """``$TFGEN_CACHE_DIR/checkov``, else ``$XDG_CACHE_HOME/tfgen/checkov``,
-    else ``~/.cache/tfgen/checkov``."""
-    environ = os.environ if env is None else env
-    explicit = environ.get(CACHE_ENV, "").strip()
-    if explicit:
-        return Path(explicit).expanduser() / LAYER
-    xdg = environ.get("XDG_CACHE_HOME", "").strip()
-    base = Path(xdg) if xdg else Path(environ.get("HOME") or Path.home()) / ".cache"
-    return base / "tfgen" / LAYER
+    """The folder of checkov's entries in tfgen's cache (:func:`tfgen.cache.cache_root`)."""
+    return cache_root(env) / LAYER
 
 
 def input_hash(root: Path, version: str) -> str:
     """The cache key of a scan: the Terraform files under ``root``, checkov's version and
     the command line."""
-    digest = hashlib.sha256()
-    header = [f"tfgen-checkov/{CACHE_FORMAT}", version, *_ARGS, PARSE_TIMEOUT_S]
-    digest.update("\0".join(header).encode())
-    for path in hashed_files(root):
-        content = path.read_bytes()
-        rel = path.relative_to(root).as_posix()
-        digest.update(f"\0{rel}\0{len(content)}\0".encode())
-        digest.update(content)
-    return digest.hexdigest()
+    tree = {p.relative_to(root).as_posix(): p.read_bytes() for p in hashed_files(root)}
+    return _key(tree, version)
+
+
+def tree_hash(files: Mapping[str, str], version: str) -> str:
+    """:func:`input_hash` of an in-memory tree (the same key as for the files on disk)."""
+    return _key({n: t for n, t in files.items() if _is_hashed_path(n)}, version)
+
+
+def _key(tree: Mapping[str, bytes] | Mapping[str, str], version: str) -> str:
+    return cache.key(f"tfgen-checkov/{CACHE_FORMAT}", version, *_ARGS, PARSE_TIMEOUT_S, files=tree)
+
+
+def _is_hashed_path(rel: str) -> bool:
+    *dirs, name = rel.split("/")
+    pruned = any(d.startswith(".") or d in _PRUNED_DIRS for d in dirs)
+    return not pruned and _is_hashed(name)
 
 
 def hashed_files(root: Path) -> list[Path]:
@@ -525,21 +548,18 @@ def _is_hashed(name: str) -> bool:
     return name.endswith(_HASHED_SUFFIXES) or name in _HASHED_NAMES
 
 
-def _load_cached(entry: Path) -> CheckovResult | None:
+def _load_cached(folder: Path, entry: str) -> CheckovResult | None:
+    data = cache.load_json(folder, entry)
     try:
-        data = json.loads(entry.read_text(encoding="utf-8"))
         if data.get("format") != CACHE_FORMAT:
             return None
         return _from_json(data)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None  # missing or unreadable: scan again
 
 
-def _store(entry: Path, result: CheckovResult) -> None:
-    try:
-        atomic_write(entry, json.dumps(_to_json(result), sort_keys=True))
-    except OSError:
-        return  # a cache that cannot be written only costs time
+def _store(folder: Path, entry: str, result: CheckovResult) -> None:
+    cache.store_json(folder, entry, _to_json(result))
 
 
 def _to_json(result: CheckovResult) -> dict[str, Any]:

@@ -28,8 +28,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from tfgen.cache import cache_dir
 from tfgen.errors import ToolError
-from tfgen.terraform.cli_config import cache_dir
 
 CHECKOV_VERSION = "3.3.30"
 CHECKOV_REQUIREMENT = f"checkov=={CHECKOV_VERSION}"

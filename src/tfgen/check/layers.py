@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import posixpath
 import re
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tfgen.cache import cache_dir
 from tfgen.check import LAYERS, OFFLINE_LAYERS, TREE_LAYERS, resultcache
 from tfgen.check.consistency import check_consistency, modules_of, parse_tree
 from tfgen.check.dedupe import once
@@ -30,9 +30,13 @@ from tfgen.spec.loader import Source
 from tfgen.spec.model import Platform
 
 if TYPE_CHECKING:
-    from tfgen.terraform.runner import TerraformDiagnostic
+    from tfgen.terraform.diagnostics import TerraformDiagnostic
 
 __all__ = ["LAYERS", "TREE_LAYERS", "Outcome", "SpecMapper", "Subject", "run_layers"]
+
+SUBPROCESS_LAYERS = frozenset({"terraform", "checkov"})  # run in threads
+CACHED_LAYERS = frozenset({*OFFLINE_LAYERS, "terraform"})
+_MAX_ROOTS = 4  # root modules validated at once
 
 
 @dataclass
@@ -100,20 +104,24 @@ def root_modules(modules: Mapping[str, Module]) -> list[str]:
 
 def _terraform(subject: Subject) -> list[Finding]:
     """terraform validate on every root module of the tree (tfvars: the top one only)."""
-    from tfgen.terraform.runner import validate_files  # noqa: PLC0415
+    from tfgen.terraform.validate import validate_files  # noqa: PLC0415
 
     modules = _modules(subject.files)
     roots = root_modules(modules)
     outside = _outside_calls(modules)
     if outside and roots:  # terraform cannot load the tree; say so instead of failing init
         return [_not_validated(outside[0])]
-    found = []
-    for folder in roots:
+
+    def one_root(folder: str) -> list[Finding]:
         var_files = list(subject.var_files) if not folder else []
         prefix = f"{folder}/" if folder else ""
-        for diag in validate_files(subject.files, var_files=var_files, module_dir=folder):
-            found.append(_diagnostic(diag, prefix))
-    return found
+        diagnostics = validate_files(subject.files, var_files=var_files, module_dir=folder)
+        return [_diagnostic(diag, prefix) for diag in diagnostics]
+
+    # root modules are validated side by side; results (and a failure) in root order
+    with ThreadPoolExecutor(min(len(roots), _MAX_ROOTS) or 1) as pool:
+        per_root = list(pool.map(one_root, roots))
+    return [finding for found in per_root for finding in found]
 
 
 def _outside_calls(modules: Mapping[str, Module]) -> list[tuple[Block, str]]:
@@ -148,16 +156,13 @@ def _diagnostic(diag: TerraformDiagnostic, prefix: str) -> Finding:
 
 
 def _checkov(subject: Subject) -> list[Finding]:
-    """checkov's findings; the checks it skipped on inline comments go to ``subject.inline``."""
-    from tfgen.check.checkov import run_checkov  # noqa: PLC0415
+    """checkov's findings; the checks it skipped on inline comments go to ``subject.inline``.
 
-    with tempfile.TemporaryDirectory(prefix="tfgen-checkov-") as tmp:
-        root = Path(tmp)
-        for rel, text in subject.files.items():
-            target = root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        result = run_checkov(root)
+    Its cached scan is looked up from the texts, before anything is written or parsed.
+    """
+    from tfgen.check.checkov import run_checkov_files  # noqa: PLC0415
+
+    result = run_checkov_files(subject.files)
     subject.inline_skips.extend(
         (s.check_id, s.address, " ".join(s.justification.split()) or "(no reason given)")
         for s in result.skipped
@@ -197,17 +202,28 @@ def _apply_skips(
             out.skipped.append((finding.code, address, " ".join(reason.split())))
 
 
-def _run_layer(layer: str, subject: Subject) -> list[Finding]:
-    """One layer's findings; the offline layers are cached by content."""
-    if layer not in OFFLINE_LAYERS:
-        return RUNNERS[layer](subject)
-    from tfgen.terraform.cli_config import cache_dir  # noqa: PLC0415
+def _cache_salt(layer: str, subject: Subject) -> str:
+    """What a layer's answer depends on besides the files and tfgen's code."""
+    if layer == "terraform":
+        from tfgen.terraform.run import default_context  # noqa: PLC0415
+        from tfgen.terraform.validate import context_salt  # noqa: PLC0415
 
+        return "\0".join([*context_salt(default_context()), "var-files:", *subject.var_files])
     platform = subject.platform.model_dump_json() if subject.platform is not None else ""
     # end-of-support rules depend on the date: a cached answer is valid for one day
     today = date.today().isoformat() if layer == "rules" else ""
+    return f"{platform}\0{today}"
+
+
+def _run_layer(layer: str, subject: Subject) -> list[Finding]:
+    """One layer's findings, cached by content: the cache is looked up before any parsing.
+
+    checkov keeps its own cache (its result also holds the inline skips).
+    """
+    if layer not in CACHED_LAYERS:
+        return RUNNERS[layer](subject)
     folder = cache_dir()
-    key = resultcache.key(layer, subject.files, f"{platform}\0{today}")
+    key = resultcache.key(layer, subject.files, _cache_salt(layer, subject))
     cached = resultcache.load(folder, key)
     if cached is not None:
         return cached
@@ -217,7 +233,7 @@ def _run_layer(layer: str, subject: Subject) -> list[Finding]:
 
 
 def _terraform_ready() -> None:
-    from tfgen.terraform.runner import default_context  # noqa: PLC0415
+    from tfgen.terraform.run import default_context  # noqa: PLC0415
 
     default_context()  # terraform itself (TFG501) and a usable cache folder (TFG511)
 
@@ -252,24 +268,70 @@ def _runnable(layers: Sequence[str], out: Outcome) -> list[str]:
     return ready
 
 
+LayerResult = list[Finding] | ToolError
+
+
+OnLayer = Callable[[str], None] | None
+
+
+def _guarded(layer: str, subject: Subject, on_layer: OnLayer = None) -> LayerResult:
+    if on_layer is not None:
+        on_layer(layer)  # progress display
+    try:
+        return _run_layer(layer, subject)
+    except ToolError as exc:
+        return exc
+
+
+def run_all(
+    subject: Subject, layers: Sequence[str], on_layer: OnLayer = None
+) -> dict[str, LayerResult]:
+    """Each layer's findings (or the tool error that stopped it).
+
+    The layers that run a tool as a subprocess (terraform, checkov) run in threads, next
+    to each other and to the in-process layers, which run in this thread in order.
+    """
+    background = [layer for layer in layers if layer in SUBPROCESS_LAYERS]
+    results: dict[str, LayerResult] = {}
+    if not background:
+        return {layer: _guarded(layer, subject, on_layer) for layer in layers}
+    with ThreadPoolExecutor(len(background), thread_name_prefix="tfgen-layer") as pool:
+        futures = {
+            layer: pool.submit(_guarded, layer, subject, on_layer) for layer in background
+        }
+        for layer in layers:
+            if layer not in futures:
+                results[layer] = _guarded(layer, subject, on_layer)
+        results.update({layer: future.result() for layer, future in futures.items()})
+    return results
+
+
 def run_layers(
-    subject: Subject, layers: Sequence[str], on_layer: Callable[[str], None] | None = None
+    subject: Subject,
+    layers: Sequence[str],
+    on_layer: OnLayer = None,
+    *,
+    concurrent: bool = True,
 ) -> Outcome:
-    """Run the selected tree layers in order; skips named in the spec are honoured.
+    """Run the selected tree layers; skips named in the spec are honoured.
 
     Every layer's tools are checked first; a layer whose tool is missing, or fails while
     it runs, is recorded in ``layers_failed``/``tool_errors`` and the others still run.
+    The layers run concurrently (:func:`run_all`) unless ``concurrent`` is false; the
+    outcome is the same either way: results are taken in layer order and sorted.
     ``on_layer`` is told the name of each layer as it starts (progress display).
     """
     out = Outcome()
-    for layer in _runnable(layers, out):
-        if on_layer is not None:
-            on_layer(layer)
-        try:
-            found = _run_layer(layer, subject)
-        except ToolError as exc:
+    ready = _runnable(layers, out)
+    if concurrent:
+        results = run_all(subject, ready, on_layer)
+    else:
+        results = {layer: _guarded(layer, subject, on_layer) for layer in ready}
+    for layer in ready:
+        found = results[layer]
+        if isinstance(found, ToolError):
             out.layers_failed.append(layer)
-            out.tool_errors.extend(_layer_error(layer, exc))
+            out.tool_errors.extend(_layer_error(layer, found))
             continue
         _apply_skips(found, subject.skips, out)
         out.layers_run.append(layer)

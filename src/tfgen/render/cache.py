@@ -2,39 +2,31 @@
 
 ``terraform fmt`` and the python-hcl2 parse-back are the slow part of rendering and
 depend only on the rendered text (and the terraform that formats it); an unchanged
-input reuses the last result.  The cache is best effort: unreadable or unwritable
-entries only cost time.
+input reuses the last result.  Entries live in :mod:`tfgen.cache` (kind ``render``).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 
-from tfgen.fsutil import cache_write, files_digest
+from tfgen import cache
 
 FORMAT = "tfgen-render-v1"
+KIND = "render"
 KEEP = 64
 
 
 def tree_key(files: Mapping[str, str], salt: str) -> str:
-    return files_digest(files, FORMAT, salt)
-
-
-def _entry(folder: Path, key: str) -> Path:
-    return folder / "render" / f"{key}.json"
+    return cache.key(FORMAT, salt, files=files)
 
 
 def load(folder: Path, key: str) -> dict[str, str] | None:
-    try:
-        data = json.loads(_entry(folder, key).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    data = cache.load_json(folder / KIND, key)
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         return None
     return {str(k): v for k, v in data.items()}
 
 
 def store(folder: Path, key: str, files: Mapping[str, str]) -> None:
-    cache_write(_entry(folder, key), json.dumps(dict(files), sort_keys=True), KEEP)
+    cache.store_json(folder / KIND, key, dict(files), keep=KEEP)

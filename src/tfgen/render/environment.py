@@ -51,8 +51,8 @@ FILTERS: dict[str, Callable[..., hcl.Hcl]] = {
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates in tfgen's cache folder (keyed by template source and name)."""
+    from tfgen.cache import cache_dir  # noqa: PLC0415
     from tfgen.errors import ToolError  # noqa: PLC0415
-    from tfgen.terraform.cli_config import cache_dir  # noqa: PLC0415
 
     try:
         folder = cache_dir() / "jinja"

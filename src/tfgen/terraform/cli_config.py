@@ -15,11 +15,13 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from tfgen.cache import CACHE_ENV, cache_dir
 from tfgen.errors import ToolError
 from tfgen.fsutil import atomic_write
 from tfgen.terraform.locate import find_provider_mirror, mirror_providers
 
-CACHE_ENV = "TFGEN_CACHE_DIR"
+__all__ = ["cache_dir", "clean_environ", "cli_config_text", "terraform_env", "write_cli_config"]
+
 CONFIG_NAME = "terraformrc"
 PLUGIN_CACHE_NAME = "plugin-cache"
 
@@ -29,31 +31,6 @@ _DROPPED_VARS = frozenset(
     {"TF_CLI_CONFIG_FILE", "TERRAFORM_CONFIG", "TF_PLUGIN_CACHE_DIR", "TF_DATA_DIR", "TF_WORKSPACE"}
 )
 _DROPPED_PREFIXES = ("TF_CLI_ARGS",)
-
-
-def cache_dir(env: Mapping[str, str] | None = None) -> Path:
-    """tfgen's cache folder: ``$TFGEN_CACHE_DIR``, ``$XDG_CACHE_HOME/tfgen``, ``~/.cache/tfgen``.
-
-    The folder is created; an unusable one raises :class:`ToolError` (TFG511).
-    """
-    environ = os.environ if env is None else env
-    explicit = environ.get(CACHE_ENV, "").strip()
-    if explicit:
-        path = Path(explicit).expanduser()
-    elif environ.get("XDG_CACHE_HOME", "").strip():
-        path = Path(environ["XDG_CACHE_HOME"]) / "tfgen"
-    else:
-        home = environ.get("HOME") or str(Path.home())
-        path = Path(home) / ".cache" / "tfgen"
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ToolError(
-            "TFG511",
-            f"cannot create the tfgen cache folder {path}: {exc}",
-            f"set {CACHE_ENV} to a writable directory",
-        ) from exc
-    return path.resolve()
 
 
 def hcl_string(value: str) -> str:

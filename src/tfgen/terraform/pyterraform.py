@@ -1,50 +1,35 @@
-"""A typed, Python-3.11-safe door to python-terraform 0.10.1.
+"""python-terraform as tfgen's command-line builder for ``plan``, ``apply`` and ``init``.
 
-python-terraform predates Python 3.11 and two of its habits need a small shim:
+python-terraform's methods know terraform's defaults for each command (``-input=false``,
+``-no-color``, ``-detailed-exitcode`` for ``plan``, ...) and how options become flags.
+tfgen runs every terraform process itself (:func:`tfgen.terraform.run.run_terraform`:
+its own environment and CLI config, timeouts, error mapping), so python-terraform is
+used only to *build* the argument list: :func:`terraform_args` calls the method of that
+name on a :class:`~python_terraform.Terraform` whose ``cmd`` returns the command line
+instead of running it.
 
-* it always runs terraform with a copy of ``os.environ`` (there is no ``env``
-  argument), so tfgen's CLI config would be ignored; :func:`tf_cmd` runs each
-  call with ``os.environ`` temporarily replaced by tfgen's environment (under a
-  lock, restored afterwards);
-* it logs failures with the deprecated ``Logger.warn``; its logger gets an
-  instance-level ``warn`` alias to ``warning`` so no DeprecationWarning is
-  raised (and nothing breaks where ``warn`` is gone).
-
-It also turns an empty ``variables`` map into a temporary ``-var-file``, which
-terraform rejects together with a saved plan, so ``var=None`` is always passed.
+An empty ``variables`` map would become a temporary ``-var-file``, which terraform
+rejects together with a saved plan, so ``var=None`` is always passed.
 """
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import python_terraform
 
-_ENVIRON_LOCK = threading.Lock()
 _METHODS = frozenset({"plan", "apply", "init", "destroy"})
+_RUN_OPTIONS = ("capture_output", "raise_on_error", "synchronous")
 
 
-@contextmanager
-def _environ(env: Mapping[str, str]) -> Iterator[None]:
-    with _ENVIRON_LOCK:
-        saved = dict(os.environ)
-        os.environ.clear()
-        os.environ.update(env)
-        try:
-            yield
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
+class _ArgvBuilder(python_terraform.Terraform):  # type: ignore[misc]
+    """A Terraform whose ``cmd`` returns the argument list instead of running it."""
 
-
-# Logger.warn is deprecated (and slated for removal); python-terraform calls it
-# on every non-zero exit, which includes ``plan -detailed-exitcode`` with changes.
-python_terraform.log.warn = python_terraform.log.warning
+    def cmd(self, cmd: str, *args: Any, **kwargs: Any) -> list[str]:
+        for option in _RUN_OPTIONS:
+            kwargs.pop(option, None)
+        argv = self.generate_cmd_string(cmd, *args, **kwargs)
+        return [str(a) for a in argv[1:]]
 
 
 def flagged() -> Any:
@@ -52,27 +37,16 @@ def flagged() -> Any:
     return python_terraform.IsFlagged
 
 
-def tf_cmd(
-    binary: str,
-    working_dir: Path,
-    env: Mapping[str, str],
-    command: str,
-    /,
-    *args: str,
-    **options: Any,
-) -> tuple[int, str, str]:
-    """Run ``terraform <command> [options] [args]`` in ``working_dir`` through python-terraform.
+def terraform_args(command: str, /, *args: str, **options: Any) -> list[str]:
+    """The arguments of ``terraform <command> [options] [args]`` (without the binary).
 
-    ``plan``, ``apply``, ``init`` and ``destroy`` go through python-terraform's
-    methods of that name (which add its default options); anything else, e.g.
-    ``"workspace"``, through ``Terraform.cmd``.
-    Returns ``(exit code, stdout, stderr)``.
+    ``plan``, ``apply``, ``init`` and ``destroy`` go through python-terraform's methods
+    of that name (which add its default options); anything else, e.g. ``"workspace"``,
+    through ``Terraform.cmd``.
     """
-    tf = python_terraform.Terraform(working_dir=str(working_dir), terraform_bin_path=binary)
-    options.setdefault("capture_output", True)
-    with _environ(env):
-        if command in _METHODS:
-            code, out, err = getattr(tf, command)(*args, **options)
-        else:
-            code, out, err = tf.cmd(command, *args, **options)
-    return int(code), str(out or ""), str(err or "")
+    builder = _ArgvBuilder(terraform_bin_path="terraform")
+    if command in _METHODS:
+        argv: list[str] = getattr(builder, command)(*args, **options)
+    else:
+        argv = builder.cmd(command, *args, **options)
+    return argv

@@ -1,4 +1,4 @@
-"""fmt, validate, workspaces, plan and apply against the real terraform (and real provider)."""
+"""terraform validate (scratch copy, cache) against the real terraform and provider."""
 
 from __future__ import annotations
 
@@ -7,40 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tfgen.errors import ExitCode, InternalError, ToolError
-from tfgen.terraform import (
-    TerraformContext,
-    TerraformDiagnostic,
-    apply,
-    current_workspace,
-    fmt_files,
-    init,
-    plan,
-    select_or_create_workspace,
-    validate,
-    validate_files,
-)
-from tfgen.terraform.runner import parse_diagnostic
-
-UGLY = """resource "aws_sqs_queue" "q" {
-name="orders"
-    visibility_timeout_seconds=30
-  tags = {
-  Team="x"
-      LongerKey = "y"
-  }
-}
-"""
-
-CANONICAL = """resource "aws_sqs_queue" "q" {
-  name                       = "orders"
-  visibility_timeout_seconds = 30
-  tags = {
-    Team      = "x"
-    LongerKey = "y"
-  }
-}
-"""
+from tfgen.errors import ToolError
+from tfgen.terraform import TerraformContext, TerraformDiagnostic, validate, validate_files
+from tfgen.terraform.diagnostics import parse_diagnostic
+from tfgen.terraform.init import INIT_COUNT
 
 AWS_HEADER = """terraform {
   required_providers {
@@ -70,38 +40,6 @@ resource "aws_sqs_queue" "orders" {
   message_retention_seconds = 345600
 }
 """
-
-
-def test_fmt_canonical_and_idempotent(tf_ctx: TerraformContext) -> None:
-    tree = {
-        "main.tf": UGLY,
-        "modules/queue/main.tf": UGLY,
-        "environments/dev.tfvars": 'a=1\nlonger_name="x"\n',
-        "README.md": "x   =   1\n",
-    }
-    out = fmt_files(tree, tf_ctx)
-    assert out["main.tf"] == out["modules/queue/main.tf"] == CANONICAL
-    assert out["environments/dev.tfvars"] == 'a           = 1\nlonger_name = "x"\n'
-    assert out["README.md"] == tree["README.md"]
-    assert list(out) == list(tree)
-    assert fmt_files(out, tf_ctx) == out
-
-
-def test_fmt_error_names_the_file(tf_ctx: TerraformContext) -> None:
-    tree = {"ok.tf": "a = 1\n", "modules/x/broken.tf": 'resource "a" "b" {\n  name =\n}\n'}
-    with pytest.raises(InternalError) as info:
-        fmt_files(tree, tf_ctx)
-    problem = info.value.problems[0]
-    assert problem.code == "TFG510"
-    assert problem.location is not None
-    assert problem.location.file == "modules/x/broken.tf"
-    assert problem.location.line == 2
-    assert info.value.exit_code == ExitCode.INTERNAL
-
-
-def test_fmt_rejects_escaping_paths(tf_ctx: TerraformContext) -> None:
-    with pytest.raises(InternalError):
-        fmt_files({"../evil.tf": "a = 1\n"}, tf_ctx)
 
 
 @pytest.mark.e2e
@@ -155,38 +93,6 @@ def test_init_failure_is_a_tool_error(tf_ctx: TerraformContext) -> None:
     assert "Error: Unreadable module directory" in problem.message
 
 
-def test_workspace_plan_apply(tf_ctx: TerraformContext, tmp_path: Path) -> None:
-    """Through python-terraform, on a root with no provider (terraform_data is built in)."""
-    (tmp_path / "main.tf").write_text(
-        'variable "v" {\n  type = string\n}\n\n'
-        'resource "terraform_data" "x" {\n  input = "${terraform.workspace}-${var.v}"\n}\n\n'
-        'output "o" {\n  value = terraform_data.x.output\n}\n'
-    )
-    (tmp_path / "dev.tfvars").write_text('v = "a"\n')
-    init(tmp_path, backend=True, ctx=tf_ctx)
-    select_or_create_workspace(tmp_path, "dev", tf_ctx)
-    select_or_create_workspace(tmp_path, "dev", tf_ctx)  # idempotent
-    assert current_workspace(tmp_path, tf_ctx) == "dev"
-
-    first = plan(tmp_path, tmp_path / "dev.tfvars", tmp_path / "dev.tfplan", tf_ctx)
-    assert first.has_changes and first.plan_file.is_file()
-    assert 'o = "dev-a"' in apply(tmp_path, first.plan_file, tf_ctx)
-    assert (tmp_path / "terraform.tfstate.d/dev/terraform.tfstate").is_file()
-
-    again = plan(tmp_path, tmp_path / "dev.tfvars", tmp_path / "dev.tfplan", tf_ctx)
-    assert not again.has_changes
-
-
-def test_plan_failure_is_a_tool_error(tf_ctx: TerraformContext, tmp_path: Path) -> None:
-    (tmp_path / "main.tf").write_text('variable "v" {\n  type = number\n}\n')
-    (tmp_path / "bad.tfvars").write_text('v = "not a number"\n')
-    init(tmp_path, ctx=tf_ctx)
-    with pytest.raises(ToolError) as info:
-        plan(tmp_path, tmp_path / "bad.tfvars", tmp_path / "x.tfplan", tf_ctx)
-    assert info.value.problems[0].code == "TFG507"
-    assert "Error:" in info.value.problems[0].message
-
-
 def test_parse_diagnostics_with_and_without_range() -> None:
     ranged = parse_diagnostic(
         {
@@ -207,3 +113,25 @@ def test_parse_diagnostics_with_and_without_range() -> None:
     )
     assert (bare.filename, bare.line, bare.is_error) == (None, 0, True)
     assert sorted([ranged, bare], key=TerraformDiagnostic.sort_key) == [bare, ranged]
+
+
+def test_var_files_are_probed_after_one_shared_init(tf_ctx: TerraformContext) -> None:
+    """One ``init`` serves validate and every var-file probe (which run side by side)."""
+    tree = {
+        "main.tf": 'terraform {\n  backend "s3" {}\n}\n\n'
+        'variable "size" {\n  type = number\n  validation {\n'
+        '    condition     = var.size < 10\n    error_message = "size must be below 10."\n'
+        "  }\n}\n",
+        "environments/a.tfvars": "size = 3\n",
+        "environments/b.tfvars": "size = 30\n",
+        "environments/c.tfvars": 'size = "x"\n',
+    }
+    var_files = ["environments/a.tfvars", "environments/b.tfvars", "environments/c.tfvars"]
+    before = INIT_COUNT[0]
+    diagnostics = validate_files(tree, tf_ctx, var_files=var_files, module_dir="")
+    assert INIT_COUNT[0] - before == 1
+    assert [(d.filename, d.summary) for d in diagnostics] == [
+        ("environments/b.tfvars", "Invalid value for variable"),
+        ("environments/c.tfvars", "Invalid value for input variable"),
+    ]
+    assert "size must be below 10." in diagnostics[0].detail
