@@ -296,9 +296,7 @@ def run_all(
     if not background:
         return {layer: _guarded(layer, subject, on_layer) for layer in layers}
     with ThreadPoolExecutor(len(background), thread_name_prefix="tfgen-layer") as pool:
-        futures = {
-            layer: pool.submit(_guarded, layer, subject, on_layer) for layer in background
-        }
+        futures = {layer: pool.submit(_guarded, layer, subject, on_layer) for layer in background}
         for layer in layers:
             if layer not in futures:
                 results[layer] = _guarded(layer, subject, on_layer)
