@@ -11,6 +11,7 @@ from tfgen.errors import ToolError
 from tfgen.terraform import TerraformContext, TerraformDiagnostic, validate, validate_files
 from tfgen.terraform.diagnostics import parse_diagnostic
 from tfgen.terraform.init import INIT_COUNT
+from tfgen.terraform.varfile import variables_only
 
 AWS_HEADER = """terraform {
   required_providers {
@@ -135,3 +136,62 @@ def test_var_files_are_probed_after_one_shared_init(tf_ctx: TerraformContext) ->
         ("environments/c.tfvars", "Invalid value for input variable"),
     ]
     assert "size must be below 10." in diagnostics[0].detail
+
+
+def test_variables_only_keeps_variable_blocks_at_their_lines() -> None:
+    text = (
+        'resource "aws_sqs_queue" "q" {\n  name = var.name\n}\n\n'
+        'variable "name" {\n  type = string\n}\n\nlocals {\n  x = 1\n}\n'
+    )
+    reduced = variables_only({"main.tf": text})
+    assert reduced is not None
+    lines = reduced["main.tf"].split("\n")
+    assert lines[4:7] == ['variable "name" {', "  type = string", "}"]
+    assert [n for n, line in enumerate(lines, 1) if line] == [5, 6, 7]
+    assert len(lines) == len(text.split("\n"))
+
+
+def test_a_validation_that_reads_another_object_needs_the_whole_module() -> None:
+    text = (
+        'variable "a" {\n  type = number\n  validation {\n    condition     = var.a < local.max\n'
+        '    error_message = "too big"\n  }\n}\n\nlocals {\n  max = 3\n}\n'
+    )
+    assert variables_only({"main.tf": text}) is None
+    assert variables_only({"main.tf.json": "{}"}) is None
+
+
+@pytest.mark.e2e
+@pytest.mark.usefixtures("provider_available")
+def test_var_files_are_probed_without_init_on_the_variables_alone(
+    tf_ctx: TerraformContext,
+) -> None:
+    """The light probe finds the same problems; validate's init is the only init."""
+    tree = {
+        "main.tf": AWS_HEADER + GOOD_QUEUE + '\nvariable "size" {\n  type = number\n'
+        "  validation {\n    condition     = var.size < 10\n"
+        '    error_message = "size must be below 10."\n  }\n}\n',
+        "environments/a.tfvars": "size = 30\n",
+    }
+    before = INIT_COUNT[0]
+    diagnostics = validate_files(tree, tf_ctx, var_files=["environments/a.tfvars"])
+    assert INIT_COUNT[0] - before == 1
+    assert [(d.filename, d.line, d.summary) for d in diagnostics] == [
+        ("environments/a.tfvars", 1, "Invalid value for variable")
+    ]
+
+
+def test_var_files_with_a_cross_object_validation_use_the_whole_module(
+    tf_ctx: TerraformContext,
+) -> None:
+    tree = {
+        "main.tf": 'variable "size" {\n  type = number\n  validation {\n'
+        "    condition     = var.size < local.max\n"
+        '    error_message = "size must be below the maximum."\n  }\n}\n\n'
+        "locals {\n  max = 10\n}\n",
+        "environments/a.tfvars": "size = 30\n",
+    }
+    diagnostics = validate_files(tree, tf_ctx, var_files=["environments/a.tfvars"])
+    assert [(d.filename, d.summary) for d in diagnostics] == [
+        ("environments/a.tfvars", "Invalid value for variable")
+    ]
+    assert "below the maximum" in diagnostics[0].detail

@@ -15,7 +15,7 @@ import re
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from tfgen.terraform.run import (
     failure,
     run_terraform,
 )
-from tfgen.terraform.varfile import check_var_files, use_local_backend
+from tfgen.terraform.varfile import check_var_files, light_probe_dir, use_local_backend
 
 _CACHE_FORMAT = "tfgen-validate-v3"
 _CACHE_KIND = "validate"
@@ -170,20 +170,37 @@ def _init_and_validate(
     """One ``init`` (with the local backend when var-files are probed), then ``validate``
     and the var-file probes side by side; the probes count only when validate finds no
     error."""
+    light = light_probe_dir(work, var_files) if var_files else None
+    if light is not None:  # the probes need no init: they run while init and validate do
+        with ThreadPoolExecutor(1, thread_name_prefix="tfgen-varfile") as pool:
+            probes = pool.submit(check_var_files, light, ctx, var_files)
+            diagnostics = _init_then_validate(work, ctx, "-backend=false")
+            return _with_probes(diagnostics, probes)
     if var_files:
         use_local_backend(work)
     backend = "-reconfigure" if var_files else "-backend=false"
+    diagnostics = _init_then_validate(work, ctx, backend)
+    if not var_files or any(d.is_error for d in diagnostics):
+        return diagnostics
+    return diagnostics + check_var_files(work, ctx, var_files)
+
+
+def _init_then_validate(
+    work: Path, ctx: TerraformContext, backend: str
+) -> list[TerraformDiagnostic]:
     proc = run_init(["-input=false", "-no-color", backend], work, ctx)
     if proc.returncode != 0:
         return _init_failed(work, ctx, proc)
-    if not var_files:
-        return _validate_json(work, ctx)
-    with ThreadPoolExecutor(1, thread_name_prefix="tfgen-varfile") as pool:
-        probes = pool.submit(check_var_files, work, ctx, var_files)
-        diagnostics = _validate_json(work, ctx)
-        if any(d.is_error for d in diagnostics):
-            return diagnostics
-        return diagnostics + probes.result()
+    return _validate_json(work, ctx)
+
+
+def _with_probes(
+    diagnostics: list[TerraformDiagnostic], probes: Future[list[TerraformDiagnostic]]
+) -> list[TerraformDiagnostic]:
+    """The probes count only when validate finds no error."""
+    if any(d.is_error for d in diagnostics):
+        return diagnostics
+    return diagnostics + probes.result()
 
 
 def _init_failed(

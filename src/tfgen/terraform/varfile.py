@@ -2,19 +2,23 @@
 
 ``terraform validate`` does not read var-files; ``terraform console -var-file=...``
 does, and evaluating every variable the file sets checks the values against the
-variables' types and ``validation`` blocks.  It runs in validate's scratch copy, with
-any backend switched to ``local`` (:func:`use_local_backend`, before validate's one
-``init``) so that nothing remote is touched.  The probes run concurrently, each with
-its own (never written) local state path, so that they do not wait for each other's
-state lock.
+variables' types and ``validation`` blocks.  It runs on the root module's variable
+declarations alone (:func:`light_probe_dir`: no provider, so no ``init``, and it runs
+while validate's ``init`` does), or, when a validation needs more than its variable, in
+validate's scratch copy with any backend switched to ``local`` (:func:`use_local_backend`,
+before validate's one ``init``) so that nothing remote is touched.  The probes run
+concurrently, each with its own (never written) local state path, so that they do not
+wait for each other's state lock.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import shutil
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tfgen.terraform.diagnostics import TerraformDiagnostic
 from tfgen.terraform.run import (
@@ -24,6 +28,9 @@ from tfgen.terraform.run import (
     first_error_line,
     run_terraform,
 )
+
+if TYPE_CHECKING:
+    from tfgen.hcl import Block
 
 # An override file switches any backend to "local" in the scratch copy, so that
 # ``terraform console`` can load the configuration and its variables offline.
@@ -110,3 +117,68 @@ def _console_diagnostic(block: list[str], var_file: str) -> TerraformDiagnostic:
     if filename.startswith("<"):  # the probe expression: blame the var-file itself
         filename, line = var_file, 0
     return TerraformDiagnostic(filename, line, 1 if line else 0, "error", summary, detail.strip())
+
+
+# --------------------------------------------------------------------------- light probe
+# The probe only reads variables, so it needs only their declarations: a copy of the
+# root module's files with every other top-level block blanked (line numbers kept, so
+# the diagnostics point at the same lines) loads without providers, hence without
+# ``init`` and without the provider schema (seconds per probe).  A variable whose
+# ``validation`` refers to anything but itself (Terraform >= 1.9 allows other objects)
+# needs the whole module: then the full probe runs after ``init``.
+_PROBE_DIR = ".tfgen-variables"
+
+
+def variables_only(files: Mapping[str, str]) -> dict[str, str] | None:
+    """The root module's ``*.tf`` files reduced to their ``variable`` blocks, or None when
+    a variable needs more than itself (or a file is ``*.tf.json`` or does not parse)."""
+    from tfgen.hcl import HclSyntaxError, parse_hcl  # noqa: PLC0415 - lark is slow to import
+
+    reduced: dict[str, str] = {}
+    for name, text in files.items():
+        if name.endswith(".tf.json"):
+            return None
+        try:
+            document = parse_hcl(text, name)
+        except HclSyntaxError:
+            return None
+        keep: set[int] = set()
+        for block in document.blocks:
+            if block.type != "variable":
+                continue
+            if not _self_contained(block):
+                return None
+            keep.update(range(block.line, block.end_line + 1))
+        lines = text.split("\n")
+        reduced[name] = "\n".join(t if n in keep else "" for n, t in enumerate(lines, 1))
+    return reduced
+
+
+def _self_contained(variable: Block) -> bool:
+    """Whether the variable's ``validation`` conditions and messages use only itself."""
+    own = f"var.{variable.name}"
+    for rule in (b for b in variable.blocks if b.type == "validation"):
+        for attr in rule.attributes.values():
+            for ref in attr.value.references():
+                if ref != own and not ref.startswith((own + ".", own + "[")):
+                    return False
+    return True
+
+
+def light_probe_dir(work: Path, var_files: Sequence[str]) -> Path | None:
+    """Write the variables-only copy of the root module in ``work`` (with the var-files)
+    into a folder terraform's ``validate`` of ``work`` does not read; None when the full
+    module is needed."""
+    files = {p.name: p.read_text(encoding="utf-8") for p in sorted(work.glob("*.tf*"))}
+    reduced = variables_only({n: t for n, t in files.items() if n.endswith((".tf", ".tf.json"))})
+    if reduced is None:
+        return None
+    light = work / _PROBE_DIR
+    for name, text in reduced.items():
+        (light / name).parent.mkdir(parents=True, exist_ok=True)
+        (light / name).write_text(text, encoding="utf-8")
+    for var_file in var_files:
+        target = light / check_relative(var_file)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(work / check_relative(var_file), target)
+    return light
