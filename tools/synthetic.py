@@ -38,6 +38,10 @@ def synthetic_project(root: Path, services: int) -> Path:
     (root / "specs").mkdir(exist_ok=True)
     for name in SHARED_SPECS:
         shutil.copy(REPO / "specs" / name, root / "specs" / name)
+    platform = root / "specs" / "platform.yaml"  # a new platform: no state to migrate
+    platform.write_text(
+        platform.read_text().replace("legacy_addresses: true", "legacy_addresses: false")
+    )
     for env in (root / "environments").glob("*.yaml"):  # environment overrides name services
         text = env.read_text()
         env.write_text(text.split("\nservices:", 1)[0] + "\n")

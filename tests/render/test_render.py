@@ -11,6 +11,7 @@ import hcl2
 import pytest
 from tools.synthetic import synthetic_project
 
+from helpers import Edit
 from tfgen.pipeline import load_project, render_project
 from tfgen.render.manifest import MANIFEST, of_files
 from tfgen.spec.model import (
@@ -123,7 +124,7 @@ def test_one_block_per_resource_for_each_over_the_entity_map(rendered: dict[str,
 
 
 def test_module_text_does_not_grow_per_service(tmp_path: Path) -> None:
-    """Only the entity maps (and the moved blocks of the state migration) grow."""
+    """Only the entity maps grow (a new platform has no state to migrate: no moved blocks)."""
     sizes = []
     for count in (2, 20):
         root = synthetic_project(tmp_path / str(count), count)
@@ -134,11 +135,22 @@ def test_module_text_does_not_grow_per_service(tmp_path: Path) -> None:
     assert set(small) == set(large)
     per_entity = {"modules/ecs/services.tf", "modules/ecr/repositories.tf",
                   "modules/ingress/routes.tf", "modules/security/secrets.tf"}  # fmt: skip
-    moved = {p for p in small if p.endswith("/moved.tf")}
-    assert moved and per_entity <= set(small)
-    for path in sorted(set(small) - per_entity - moved):
+    assert per_entity <= set(small)
+    assert not [p for p in small if p.endswith("/moved.tf")]
+    for path in sorted(set(small) - per_entity):
         assert small[path] == large[path], f"{path} grows with the number of services"
     assert len(large["modules/ecs/services.tf"]) > 5 * len(small["modules/ecs/services.tf"])
+
+
+def test_moved_blocks_only_for_a_platform_with_legacy_addresses(
+    project: Path, edit: Edit, rendered: dict[str, str]
+) -> None:
+    moved = sorted(p for p in rendered if p.endswith("/moved.tf"))
+    assert moved == [f"modules/{m}/moved.tf" for m in ("ecr", "ecs", "ingress", "security")]
+    edit("specs/platform.yaml", "legacy_addresses: true", "legacy_addresses: false")
+    files = render_project(load_project(project))
+    assert not [p for p in files if p.endswith("/moved.tf")]
+    assert set(rendered) - set(files) == set(moved)
 
 
 def test_listener_uses_tls13_policy_and_redirects_http(rendered: dict[str, str]) -> None:

@@ -95,7 +95,9 @@ def _entity_files(
         context = {**shared, "section": kind.section, "maps": maps}
         folder = f"modules/{placement.module}"
         files[f"{folder}/{placement.local}.tf"] = _render(ENTITIES_TEMPLATE, context)
-        found = moves(platform, placement.module, kinds)
+        found = (
+            moves(platform, placement.module, kinds) if platform.platform.legacy_addresses else []
+        )
         if found:
             files[f"{folder}/moved.tf"] = _render(MOVED_TEMPLATE, {**shared, "moves": found})
     return files

@@ -107,6 +107,12 @@ class PlatformInfo(Strict):
         default_factory=dict,
         description="Tags on every resource (plain values: no secrets, TFG223).",
     )
+    legacy_addresses: bool = Field(
+        False,
+        description="Render `moved` blocks (modules/*/moved.tf) from the per-entity addresses "
+        "tfgen wrote before the for_each shape, so workspaces applied then migrate without "
+        "replacement. Leave off for a new platform; turn off once every workspace has applied.",
+    )
 
 
 class Tier(Strict):
