@@ -46,6 +46,9 @@ _KEYWORDS = frozenset({"if", "in", "for", "for_each", "else", "endif", "endfor"}
 _LITERALS: dict[str, Any] = {"true": True, "false": False, "null": None}
 _RESERVED = _KEYWORDS | _LITERALS.keys()
 _CHAIN = frozenset({"ident", "trav"})
+_LEAVES = frozenset({"NAME", "NUM", "SSTR"})
+# what may continue an expression after a name, number or string
+_CONTINUES = frozenset({*_PRECEDENCE, "?", ".", "[", ".*", "[*]", "(", "::", "NL"})
 _KINDS = {
     "string": "template",
     "heredoc": "template",
@@ -212,8 +215,8 @@ class _Parser:
             if kind == "NAME":
                 names.append(self.text(self.i))
                 self.i += 1
-            elif kind == "STR":
-                label = self.values.literal(self.string())
+            elif kind in ("STR", "SSTR"):
+                label = self.values.literal(self.primary())
                 names.append(label if isinstance(label, str) else "")
             else:
                 break
@@ -232,6 +235,9 @@ class _Parser:
     # ------------------------------------------------------------------ expressions
 
     def expression(self) -> Node:
+        leaf = self.leaf_expression()
+        if leaf is not None:
+            return leaf
         condition = self.binary(1)
         types, index = self.types, self.i
         while types[index] == "NL":
@@ -250,6 +256,33 @@ class _Parser:
         otherwise = self.expression()
         self.depth -= 1
         return Node("cond", condition.start, otherwise.end, kids=[condition, then, otherwise])
+
+    def leaf_expression(self) -> Node | None:
+        """A name, number or plain string that is a whole expression (most are): read
+        without the descent through every precedence level."""
+        types, index = self.types, self.i
+        kind, following = types[index], types[index + 1]
+        if kind not in _LEAVES or following in _CONTINUES:
+            if following != "NL" or kind not in _LEAVES:
+                return None
+            after = index + 2
+            while types[after] == "NL":
+                after += 1
+            if types[after] in _CONTINUES:
+                return None
+        start, end = self.starts[index], self.ends[index]
+        text = self.source[start:end]
+        if kind == "NAME":
+            if text in _KEYWORDS:
+                return None
+            tag = "lit" if text in _LITERALS else "ident"
+        elif kind == "NUM":
+            tag = "num"
+        else:
+            self.i = index + 1
+            return Node("string", start, end, kids=[Node("chars", 0, 0, text[1:-1])])
+        self.i = index + 1
+        return Node(tag, start, end, text)
 
     def binary(self, lowest: int) -> Node:
         left = self.unary()
@@ -333,6 +366,14 @@ class _Parser:
         self.i += 1
         tag = "num" if self.types[index] == "NUM" else "heredoc"
         return Node(tag, self.starts[index], self.ends[index], self.text(index))
+
+    def simple_string(self) -> Node:
+        index = self.i
+        self.i += 1
+        start, end = self.starts[index], self.ends[index]
+        return Node(
+            "string", start, end, kids=[Node("chars", 0, 0, self.source[start + 1 : end - 1])]
+        )
 
     def paren(self) -> Node:
         start = self.starts[self.i]
@@ -716,6 +757,7 @@ _PRIMARY: dict[str, Callable[[_Parser], Node]] = {
     "NUM": _Parser.leaf,
     "HEREDOC": _Parser.leaf,
     "STR": _Parser.string,
+    "SSTR": _Parser.simple_string,
     "(": _Parser.paren,
     "[": _Parser.tuple,
     "{": _Parser.object,

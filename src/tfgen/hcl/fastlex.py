@@ -25,6 +25,7 @@ _EXPR = re.compile(
     |(?P<name>[A-Za-z_][A-Za-z0-9_-]*)
     |(?P<punct>\.\.\.|\.\*|\[\*\]|==|!=|<=|>=|&&|\|\||=>|::|[+*/%>!?(){}\[\],.=:~]|<(?!<)|-(?![0-9]))
     |(?P<num>-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
+    |(?P<sstr>"(?:[^"\\$%\n]|\\[^\n])*")
     |(?P<quote>")
     |(?P<heredoc><<)
     )""",
@@ -56,9 +57,10 @@ Tokens = tuple[list[str], list[int], list[int]]
 def tokenize(source: str) -> Tokens:
     """(types, starts, ends) of the tokens of ``source``, ending with ``EOF``.
 
-    Types: ``NAME``, ``NUM``, ``NL``, ``HEREDOC``, ``STR`` (an opening quote),
-    ``STR_END``, ``CHARS`` (string text, escapes included), ``${``, ``%{`` and the
-    punctuation itself (``{``, ``==``, ``...``).
+    Types: ``NAME``, ``NUM``, ``NL``, ``HEREDOC``, ``SSTR`` (a quoted string without
+    ``$`` or ``%``), ``STR`` (the opening quote of another string), ``STR_END``,
+    ``CHARS`` (string text, escapes included), ``${``, ``%{`` and the punctuation itself
+    (``{``, ``==``, ``...``).
     """
     types: list[str] = []
     starts: list[int] = []
@@ -122,6 +124,8 @@ def _other_token(
         return brace, match
     if group == "num":
         return _number(source, match, types[-1] if types else "")
+    if group == "sstr":  # a whole string without template characters: one token
+        return "SSTR", match
     if group == "quote":
         stack.append("S")
         return "STR", match
