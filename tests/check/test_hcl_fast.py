@@ -60,6 +60,8 @@ TRICKY = {
         "b = <<-EOT\n    indented\n      more\n    EOT\n"
         "c = <<EOF\n}\nEOF\nd = <<E\nE\ne = upper(<<X\nx\nX\n)\n"
         "f = <<EOT\n%{ for k, v in var.m }${k}=${v.id}${local.z}%{ endfor }\nEOT\n"
+        # template expressions the fast parser leaves to python-hcl2
+        "g = <<EOT\n${var.a -12} ${var.b\n} ${in.x} ${local.c}\nEOT\n"
     ),
     "nested templates": (
         'a = "${join(",", [for s in var.l : "${s}-${upper("x${s}y")}"])}"\n'

@@ -124,7 +124,7 @@ class _Parser:
         self.depth = 0
         self.values = _Values(self.source)
         self.line_starts: list[int] | None = None
-        self.expressions: list[Node] = []
+        self.last_expression: Node | None = None  # of the last attribute
 
     # ------------------------------------------------------------------ tokens
 
@@ -200,7 +200,7 @@ class _Parser:
         name_index = self.i
         self.i += 2
         expr = self.expression()
-        self.expressions.append(expr)
+        self.last_expression = expr
         value = self.values.value(expr)
         line, column = self.position(self.starts[name_index])
         end_line = self.line_of(expr.start + len(value.raw) - 1)
@@ -779,9 +779,9 @@ def _snippet_references(expr: str, bound: frozenset[str], found: dict[str, None]
     try:
         parser = _Parser(source, "")
         attributes, blocks = parser.body("EOF")
-        if len(attributes) != 1 or blocks:
+        if len(attributes) != 1 or blocks or parser.last_expression is None:
             raise Unsupported("not one attribute")
-        parser.values.walk(parser.expressions[0], bound, found)
+        parser.values.walk(parser.last_expression, bound, found)
     except (Unsupported, RecursionError, IndexError):
         lark = _References(source)
         lark._parse_and_walk(expr, bound)
