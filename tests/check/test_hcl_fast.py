@@ -267,3 +267,110 @@ def test_the_fast_engine_is_the_default_and_caches_per_engine() -> None:
     assert parse_hcl(text, "main.tf") is first
     assert parse_hcl(text, "main.tf", engine="lark") == first
     assert parse_hcl(text, "main.tf", engine="lark") is not first
+
+
+class _Expressions:
+    """Random HCL expressions: operators with newlines and comments around them, every
+    kind of term and traversal, templates, heredocs and for expressions, nested."""
+
+    NAMES = ("a", "var", "local", "each", "x-y", "true", "null", "in", "for", "module", "data")
+    KEYS = ("k", '"s"', "(var.k)", "for", "in", "1", "true", "null", "a.b")
+    OPERATORS = ("+", "-", "*", "/", "%", "==", "!=", "<", ">", "<=", ">=", "&&", "||")
+    STEPS = (".b", ".0", "[0]", '["k"]', "[*]", ".*", "[var.i]", "[-1]", "[1.5]", ".true")
+    NUMBERS = ("1", "-1", "-12", "1.5", "-1.5", "1e3", "007", "0")
+    STRING_PARTS = ("ab", "%{ if c }y%{ else }n%{ endif }", "%{for i in l}${i}%{endfor}",
+                    "$${x}", "%%{y}", "\\n", '\\"', "$", "%", "é")  # fmt: skip
+    HEREDOCS = ("<<EOT\nx ${a.b}\n%{ for k in l }${k.z}%{ endfor }\nEOT\n", "<<-E\n  y\n  E\n")
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+
+    def blank(self) -> str:
+        return self.rng.choice(["", " ", " ", "\n", " # c\n", " /* c */ ", "\n\n"])
+
+    def expression(self, depth: int = 0) -> str:
+        pick = self.rng.random()
+        if depth > 4 or pick < 0.3:
+            return self.leaf(depth)
+        makers = [self.binary, self.conditional, self.tuple, self.object, self.call,
+                  self.paren, self.unary, self.for_tuple, self.for_object, self.term]  # fmt: skip
+        return self.rng.choice(makers)(depth + 1)
+
+    def binary(self, depth: int) -> str:
+        operator = self.rng.choice(self.OPERATORS)
+        before = self.rng.choice([" ", "", "\n"])
+        return self.expression(depth) + before + operator + self.blank() + self.expression(depth)
+
+    def conditional(self, depth: int) -> str:
+        return (f"{self.expression(depth)} ?{self.blank()}{self.expression(depth)}"
+                f"{self.blank()}:{self.blank()}{self.expression(depth)}")  # fmt: skip
+
+    def tuple(self, depth: int) -> str:
+        items = [self.expression(depth) for _ in range(self.rng.randrange(4))]
+        tail = self.rng.choice(["", ",", self.blank()])
+        return "[" + self.blank() + ("," + self.blank()).join(items) + tail + "]"
+
+    def object(self, depth: int) -> str:
+        items = [f"{self.rng.choice(self.KEYS)} {self.rng.choice('=:')} {self.expression(depth)}"
+                 for _ in range(self.rng.randrange(3))]  # fmt: skip
+        return "{" + self.blank() + self.rng.choice([",", "\n", " ", ", "]).join(items) + "}"
+
+    def call(self, depth: int) -> str:
+        args = [self.expression(depth) for _ in range(self.rng.randrange(3))]
+        tail = self.rng.choice(["", ",", "...", self.blank()])
+        name = self.rng.choice(["f", "upper", "p::q::r"])
+        return name + "(" + self.blank() + ("," + self.blank()).join(args) + tail + ")"
+
+    def paren(self, depth: int) -> str:
+        return "(" + self.blank() + self.expression(depth) + self.blank() + ")"
+
+    def unary(self, depth: int) -> str:
+        return self.rng.choice(["-", "!", "- "]) + self.term(depth)
+
+    def for_tuple(self, depth: int) -> str:
+        names = self.rng.choice(["k, v", "x"])
+        condition = self.rng.choice(["", " if " + self.expression(depth)])
+        return (f"[for {names} in {self.expression(depth)} :{self.blank()}"
+                f"{self.expression(depth)}{condition}{self.blank()}]")  # fmt: skip
+
+    def for_object(self, depth: int) -> str:
+        tail = self.rng.choice(["", "...", " if v"])
+        return (f"{{for k, v in {self.expression(depth)} : {self.expression(depth)} => "
+                f"{self.expression(depth)}{tail}}}")  # fmt: skip
+
+    def term(self, depth: int) -> str:
+        text = self.leaf(depth) if self.rng.random() < 0.7 else self.paren(depth)
+        for _ in range(self.rng.randrange(4)):
+            text += self.rng.choice([*self.STEPS, f"[{self.expression(depth + 1)}]"])
+        return text
+
+    def leaf(self, depth: int) -> str:
+        pick = self.rng.random()
+        if pick < 0.3:
+            return self.rng.choice(self.NAMES) + self.rng.choice(["", ".x", ".x.y", "[0].id"])
+        if pick < 0.45:
+            return self.rng.choice(self.NUMBERS)
+        if pick < 0.8:
+            parts = [*self.STRING_PARTS, "${" + self.expression(depth + 2) + "}"]
+            return '"' + "".join(self.rng.choice(parts) for _ in range(3)) + '"'
+        return self.rng.choice(self.HEREDOCS)
+
+
+def test_generated_expressions_agree() -> None:
+    """Random expressions in attributes and blocks: the fast parser builds python-hcl2's
+    document or leaves the text to python-hcl2, and never accepts what it rejects."""
+    make = _Expressions(20261204)
+    accepted = 0
+    for _ in range(400):
+        names = make.rng.sample(["a", "b", "c"], make.rng.randrange(1, 3))
+        text = "".join(f"{name} = {make.expression()}\n" for name in names)
+        if make.rng.random() < 0.3:
+            text = 'block "label" {\n' + text + "}\n"
+        expected = reference(text)
+        try:
+            got = fast.parse_document(text, "main.tf")
+        except fast.Unsupported:
+            continue
+        assert got == expected, text
+        accepted += 1
+    assert accepted > 150
