@@ -68,32 +68,46 @@ def tokenize(source: str) -> Tokens:
     # modes: "E" expression, "B" inside { }, "T" inside ${ } / %{ }, "S" inside a string
     stack = ["E"]
     pos, size = 0, len(source)
-    expr_match = _EXPR.match
     while pos < size:
         if stack[-1] == "S":
             kind, start, pos = _string_token(source, pos, stack)
+            types.append(kind)
+            starts.append(start)
+            ends.append(pos)
         else:
-            match = expr_match(source, pos)
-            if match is None:
-                if source[pos:].strip(" \t\r"):
-                    raise Unsupported("character")
-                break
-            group = match.lastgroup or ""
-            start = match.start(group)
-            if group == "name":
-                kind = "NAME"
-            elif group == "nl":
-                kind = "NL"
-            elif group != "punct" or (kind := match.group(group)) in "{}":
-                kind, match = _other_token(source, match, group, types, stack)
-            pos = match.end()
-        types.append(kind)
-        starts.append(start)
-        ends.append(pos)
+            pos = _expression_tokens(source, pos, stack, (types, starts, ends))
     types.append("EOF")
     starts.append(size)
     ends.append(size)
     return types, starts, ends
+
+
+def _expression_tokens(source: str, pos: int, stack: list[str], tokens: Tokens) -> int:
+    """Append the tokens from ``pos`` on, until a string starts or resumes; the position
+    where the scan stopped."""
+    types, starts, ends = tokens
+    for match in _EXPR.finditer(source, pos):
+        if match.start() != pos:  # a character no token starts with
+            raise Unsupported("character")
+        group = match.lastgroup or ""
+        if group == "name":
+            kind = "NAME"
+        elif group == "nl":
+            kind = "NL"
+        elif group != "punct" or (kind := match.group(group)) in "{}":
+            kind, token = _other_token(source, match, group, types, stack)
+            if token is not match or stack[-1] == "S":  # the scan must start again
+                types.append(kind)
+                starts.append(match.start(group))
+                ends.append(token.end())
+                return token.end()
+        types.append(kind)
+        starts.append(match.start(group))
+        pos = match.end()
+        ends.append(pos)
+    if source[pos:].strip(" \t\r"):
+        raise Unsupported("character")
+    return len(source)
 
 
 def _string_token(source: str, pos: int, stack: list[str]) -> tuple[str, int, int]:
