@@ -51,6 +51,7 @@ _LEAVES = frozenset({"NAME", "NUM", "SSTR"})
 _CONTINUES = frozenset({*_PRECEDENCE, "?", ".", "[", ".*", "[*]", "(", "::", "NL"})
 _KINDS = {
     "string": "template",
+    "plain": "template",
     "heredoc": "template",
     "call": "call",
     "for": "for",
@@ -280,7 +281,7 @@ class _Parser:
             tag = "num"
         else:
             self.i = index + 1
-            return Node("string", start, end, kids=[Node("chars", 0, 0, text[1:-1])])
+            return Node("plain", start, end, text[1:-1])
         self.i = index + 1
         return Node(tag, start, end, text)
 
@@ -371,9 +372,7 @@ class _Parser:
         index = self.i
         self.i += 1
         start, end = self.starts[index], self.ends[index]
-        return Node(
-            "string", start, end, kids=[Node("chars", 0, 0, self.source[start + 1 : end - 1])]
-        )
+        return Node("plain", start, end, self.source[start + 1 : end - 1])
 
     def paren(self) -> Node:
         start = self.starts[self.i]
@@ -630,6 +629,10 @@ class _Values:
             return unescape("".join(p.text for p in node.kids))
         return _NOT_FOUND
 
+    def plain(self, node: Node) -> Any:
+        """A string without ``$`` or ``%``: only escapes to read."""
+        return unescape(node.text) if "\\" in node.text else node.text
+
     def heredoc_text(self, node: Node) -> Any:
         body, templated = _heredoc_body(node.text)
         return _NOT_FOUND if templated else body
@@ -766,6 +769,7 @@ _CONVERTERS: dict[str, Callable[[_Values, Node], Any]] = {
     "num": _Values.number,
     "lit": _Values.keyword,
     "string": _Values.string,
+    "plain": _Values.plain,
     "heredoc": _Values.heredoc_text,
     "tuple": _Values.tuple,
     "object": _Values.object,
