@@ -1,7 +1,9 @@
-"""Parsing Terraform text into the document model, with python-hcl2's grammar.
+"""Parsing Terraform text into the document model.
 
-Large files are parsed in pieces split after top-level blocks (linear time, small
-memory), and parsed documents are cached by content.
+The fast parser (:mod:`tfgen.hcl.fast`) reads the text first; what it does not decide
+(syntax errors included) is parsed with python-hcl2's grammar, which stays the reference.
+With python-hcl2, large files are parsed in pieces split after top-level blocks (linear
+time, small memory).  Parsed documents are cached by content.
 """
 
 from __future__ import annotations
