@@ -374,3 +374,14 @@ def test_generated_expressions_agree() -> None:
         assert got == expected, text
         accepted += 1
     assert accepted > 150
+
+
+def test_progress_counts_the_whole_text_once() -> None:
+    from tfgen.hcl import piece_progress  # noqa: PLC0415
+
+    sizes: list[int] = []
+    text = 'resource "a" "b" {\n  x = 1\n}\n'
+    hcl_parser._parse_document.cache_clear()
+    with piece_progress(sizes.append):
+        parse_hcl(text, "main.tf")
+    assert sizes == [len(text)]

@@ -75,9 +75,13 @@ def _parse_document(source: str, filename: str, engine: Engine = "fast") -> HclD
     if engine == "fast":
         with collector_paused():
             try:
-                return fast.parse_document(source, filename)
+                document = fast.parse_document(source, filename)
             except fast.Unsupported:
                 pass  # python-hcl2 decides, and reports the errors
+            else:
+                if (on_piece := _ON_PIECE.get()) is not None:
+                    on_piece(len(source))  # the whole text is one piece
+                return document
     return _lark_document(source, filename)
 
 
