@@ -443,13 +443,14 @@ TREES = [REPO / "generated", REPO / "tests" / "corpus" / "lint"]
 
 
 def _whole_and_pieces(text: str, name: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
-    """The document of ``text`` parsed at once, and parsed after every top-level block."""
+    """The document of ``text`` parsed at once, and parsed after every top-level block
+    (python-hcl2's parser: the fast parser reads whole texts)."""
     results = []
     for size in (10**9, 1):
         hcl_parser._parse_document.cache_clear()
         monkeypatch.setattr(hcl_parser, "PIECE_SIZE", size)
         try:
-            results.append(parse_hcl(text, name))
+            results.append(parse_hcl(text, name, engine="lark"))
         except HclSyntaxError as exc:
             results.append((exc.line, exc.column, exc.message))
     hcl_parser._parse_document.cache_clear()

@@ -1,8 +1,11 @@
-"""Parse every rendered file back with python-hcl2: a file that does not parse is a bug.
+"""Parse every rendered file back: a file that does not parse is a bug.
 
-The parse goes through :mod:`tfgen.hcl` (python-hcl2's grammar and parser),
-whose parse trees are cached by content, so the checks that run after rendering reuse
-them instead of parsing the tree again.
+The parse goes through :mod:`tfgen.hcl`: its fast parser builds python-hcl2's document
+model (a test proves both agree on the whole golden tree) and leaves to python-hcl2 what it
+does not decide, syntax errors included.  Documents are cached by content, so the checks
+that run after rendering reuse them instead of parsing the tree again.  The parse builds
+the whole model rather than only checking the syntax: it costs little more than the
+tokenizer, and the later layers need the model anyway.
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
-"""Terraform text (HCL) as a positioned document model, parsed with python-hcl2's grammar.
+"""Terraform text (HCL) as a positioned document model, as python-hcl2 reads it.
 
 :mod:`tfgen.hcl.model` holds the model (documents, blocks, attributes, values),
-:mod:`tfgen.hcl.parser` builds it from text, :mod:`tfgen.hcl.expressions` evaluates
-literals and collects references, and :mod:`tfgen.hcl.tree` wraps the lark parser.
+:mod:`tfgen.hcl.parser` builds it from text: with :mod:`tfgen.hcl.fast` (a hand-written
+tokenizer and parser that builds the same model) and, for what that one does not decide,
+with python-hcl2's lark parser (:mod:`tfgen.hcl.tree`), whose trees
+:mod:`tfgen.hcl.expressions` evaluates for literals and references.
 """
 
 from tfgen.hcl.errors import HclSyntaxError, HclTooDeep

@@ -1,7 +1,8 @@
 """Parsing large inputs in worker processes, where the machine has cores to spare.
 
-The texts are cut into the same pieces :func:`tfgen.hcl.parser.parse_hcl` parses one after
-the other; workers parse and build them, and the parent joins each file's pieces into its
+The texts are cut into the pieces :func:`tfgen.hcl.parser.parse_hcl` would parse one after
+the other with python-hcl2; workers parse and build them (with the fast parser, or
+python-hcl2's where it does not decide), and the parent joins each file's pieces into its
 document.  A file with a piece that does not parse on its own (a split inside a heredoc or
 a comment, or a syntax error) is left to :func:`~tfgen.hcl.parser.parse_hcl`, which finds
 the same answer the same way as without workers.
@@ -17,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from lark.exceptions import UnexpectedInput
 
+from tfgen.hcl import fast
 from tfgen.hcl.errors import HclSyntaxError
 from tfgen.hcl.model import Attribute, Block, HclDocument
 from tfgen.hcl.parser import (
@@ -26,7 +28,7 @@ from tfgen.hcl.parser import (
     normalise,
     parsed_ahead,
 )
-from tfgen.hcl.tree import first_tree, lark_parser, parse_tree
+from tfgen.hcl.tree import first_tree, parse_tree
 
 PARALLEL_BYTES = 1_000_000  # smaller inputs parse faster than workers start
 MAX_WORKERS = 4
@@ -73,7 +75,6 @@ def parse_ahead(files: Mapping[str, str], on_piece: Callable[[int], None] | None
 
 
 def _run(jobs: list[Job], count: int) -> Iterator[Built]:
-    lark_parser()  # loaded once, before the fork: the workers share it
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(count, mp_context=context) as pool:
         yield from pool.map(_build, jobs, chunksize=max(1, len(jobs) // (count * 8)))
@@ -83,6 +84,10 @@ def _build(job: Job) -> Built:
     """In a worker: one piece's attributes and blocks, or None if it does not parse alone."""
     name, line_offset, piece = job
     with collector_paused():
+        try:
+            return fast.parse_body(piece, name, line_offset)
+        except fast.Unsupported:
+            pass  # python-hcl2 decides
         try:
             body = first_tree(parse_tree(piece), "body")
             return Builder(piece, name, line_offset).body(body) if body is not None else ({}, [])

@@ -1,7 +1,9 @@
-"""Parsing Terraform text into the document model, with python-hcl2's grammar.
+"""Parsing Terraform text into the document model.
 
-Large files are parsed in pieces split after top-level blocks (linear time, small
-memory), and parsed documents are cached by content.
+The fast parser (:mod:`tfgen.hcl.fast`) reads the text first; what it does not decide
+(syntax errors included) is parsed with python-hcl2's grammar, which stays the reference.
+With python-hcl2, large files are parsed in pieces split after top-level blocks (linear
+time, small memory).  Parsed documents are cached by content.
 """
 
 from __future__ import annotations
@@ -14,23 +16,31 @@ import gc
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Literal
 
 from lark import Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from tfgen.hcl import fast
 from tfgen.hcl.errors import HclSyntaxError, HclTooDeep
 from tfgen.hcl.expressions import Expr
 from tfgen.hcl.model import Attribute, Block, HclDocument
 from tfgen.hcl.tree import first_tree, node_end, node_label, node_start, parse_tree, subtrees
 
+Engine = Literal["fast", "lark"]
 
-def parse_hcl(text: str, filename: str) -> HclDocument:
+
+def parse_hcl(text: str, filename: str, engine: Engine = "fast") -> HclDocument:
     """Parse Terraform text; raises :class:`HclSyntaxError` on invalid syntax.
 
-    Documents are cached by (text, filename): the layers that run after each other parse
-    the same file once.  The document model is never modified by its users.
+    ``engine``: ``fast`` reads the text with :mod:`tfgen.hcl.fast` and leaves what it
+    does not decide (syntax errors included) to python-hcl2's parser; ``lark`` always
+    uses python-hcl2's parser.  Both build the same document.
+
+    Documents are cached by (text, filename, engine): the layers that run after each
+    other parse the same file once.  The document model is never modified by its users.
     """
-    return _parse_document(normalise(text), filename)
+    return _parse_document(normalise(text), filename, engine)
 
 
 # Documents kept for the layers that parse the same files after each other: a tree with
@@ -38,12 +48,12 @@ def parse_hcl(text: str, filename: str) -> HclDocument:
 DOCUMENTS_KEPT = 8192
 
 
-def check_syntax(text: str, filename: str) -> None:
-    """Parse with python-hcl2's grammar; raises :class:`HclSyntaxError`.
+def check_syntax(text: str, filename: str, engine: Engine = "fast") -> None:
+    """Parse as :func:`parse_hcl` does; raises :class:`HclSyntaxError`.
 
     The document is cached, so a later :func:`parse_hcl` of the same text is free.
     """
-    _parse_document(normalise(text), filename)
+    _parse_document(normalise(text), filename, engine)
 
 
 # Documents parsed ahead (in worker processes, see :mod:`tfgen.hcl.parallel`), handed to
@@ -58,10 +68,24 @@ def parsed_ahead(documents: list[HclDocument]) -> None:
 
 
 @functools.lru_cache(maxsize=DOCUMENTS_KEPT)
-def _parse_document(source: str, filename: str) -> HclDocument:
+def _parse_document(source: str, filename: str, engine: Engine = "fast") -> HclDocument:
     ahead = _PARSED_AHEAD.pop((source, filename), None)
     if ahead is not None:
         return ahead
+    if engine == "fast":
+        with collector_paused():
+            try:
+                document = fast.parse_document(source, filename)
+            except fast.Unsupported:
+                pass  # python-hcl2 decides, and reports the errors
+            else:
+                if (on_piece := _ON_PIECE.get()) is not None:
+                    on_piece(len(source))  # the whole text is one piece
+                return document
+    return _lark_document(source, filename)
+
+
+def _lark_document(source: str, filename: str) -> HclDocument:
     attributes: dict[str, Attribute] = {}
     blocks: list[Block] = []
     with collector_paused():
