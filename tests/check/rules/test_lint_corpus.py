@@ -15,7 +15,7 @@ yet fold into one.  Echoes are tolerated (reported or not) and collected by the
 ``-next-line`` variants (``# expect-next-line:``) mark the following line, for lines
 that cannot hold a comment.  Codes are offline codes (``CON``/``SCH``/``UPG``/``AWS``) or
 terraform codes (``TF-...``, matched as a prefix of the slugged diagnostic summary);
-terraform codes are checked by the end-to-end tests in ``tests/check/test_lint_all_layers.py``.
+terraform codes are checked by the end-to-end tests in ``tests/check/test_lint.py``.
 
 ``tests/corpus/lint/good/<module>/`` holds complete modules (typed, described variables,
 outputs, a provider constraint admitting 5.100 and 6.x) on which no layer reports
