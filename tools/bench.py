@@ -122,13 +122,15 @@ def _probe(mode: str, path: Path) -> list[str]:
 
 
 def _checkov() -> Path:
+    """The checkov tfgen itself uses: ``$TFGEN_CHECKOV``, else the one ``tfgen setup checkov``
+    provisions (and prints)."""
     explicit = os.environ.get("TFGEN_CHECKOV")
     if explicit:
         return Path(explicit)
-    for candidate in (REPO / ".venv-checkov/bin/checkov", shutil.which("checkov")):
-        if candidate and Path(candidate).exists():
-            return Path(candidate)
-    return Path("checkov")
+    done = subprocess.run(
+        _tfgen("setup", "checkov"), capture_output=True, text=True, check=True, cwd=REPO
+    )
+    return Path(done.stdout.strip().splitlines()[-1])
 
 
 def bench_project(bench: Bench, label: str, project: Path, full: bool, checkov: bool) -> None:
