@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tfgen.errors import ExitCode, ToolError
-from tfgen.terraform import find_shim, find_terraform
+from tfgen.terraform import find_shim, find_terraform, locate
 
 
 def _shim() -> str:
@@ -69,3 +69,20 @@ def test_path_lookup_prefers_terraform_then_tofu(tmp_path: Path) -> None:
     picked = find_terraform({"PATH": str(both)})
     assert picked.kind == "terraform"
     assert picked.path == str(both / "terraform")
+
+
+def test_the_version_is_remembered_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second process reads the version from tfgen's cache instead of starting terraform:
+    the memo (keyed by path, mtime and size) is what it answers with."""
+    real = shutil.which("terraform")
+    if real is None:
+        pytest.skip("no terraform on PATH")
+    monkeypatch.setenv("TFGEN_CACHE_DIR", str(tmp_path))
+    locate._remembered_version.cache_clear()
+    version = locate.terraform_version(real)
+    memos = list((tmp_path / "terraform-version").glob("*.json"))
+    assert len(memos) == 1
+    assert memos[0].read_text() == f'"{version}"'
+    memos[0].write_text('"9.9.9"')  # what a later process finds
+    locate._remembered_version.cache_clear()
+    assert locate.terraform_version(real) == "9.9.9"

