@@ -6,15 +6,14 @@ The CLI calls these and only prints and picks exit codes.  Nothing here writes t
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from tfgen.check.parseback import parse_back
 from tfgen.errors import Location, Problem, UserError, user_error
+from tfgen.memory import collector_paused
 from tfgen.render import cache
 from tfgen.render.tree import render_tree
 from tfgen.render.writer import Scope, check_tree
@@ -84,26 +83,9 @@ def select_environments(
     return sorted(set(requested))
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while the specs load.
-
-    Loading allocates an object per YAML value, position and model field and frees them by
-    reference counting; the collector would walk every live object again and again while they
-    accumulate (a third of the load time at 1,000 services) and finds nothing to free.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def load_project(root: Path, requested: Sequence[str] = (), all_envs: bool = True) -> LoadedProject:
     """Load the specs and the selected environments, and enforce every model rule."""
-    with _collector_paused():
+    with collector_paused():
         return _load_project(root, requested, all_envs)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from lark import Token, Tree
 from lark.exceptions import UnexpectedInput
 
-from tfgen.hcl.model import HclValue, Unknown
+from tfgen.hcl.model import HclValue, Unknown, contains_unknown
 from tfgen.hcl.tree import (
     Node,
     first_tree,
@@ -89,7 +89,7 @@ class Expr:
         return HclValue(raw, kind, partial, function, args, refs)
 
     def kind(self, inner: Node, partial: Any) -> str:
-        if not _contains_unknown(partial):
+        if not contains_unknown(partial):
             return "literal"
         data = inner.data if isinstance(inner, Tree) else ""
         return _KINDS.get(data, "operation")
@@ -164,16 +164,6 @@ def _unwrap(node: Node) -> Node:
             return node
         node = inner[0]
     return node
-
-
-def _contains_unknown(value: Any) -> bool:
-    if isinstance(value, Unknown):
-        return True
-    if isinstance(value, list):
-        return any(_contains_unknown(v) for v in value)
-    if isinstance(value, dict):
-        return any(_contains_unknown(k) or _contains_unknown(v) for k, v in value.items())
-    return False
 
 
 def _function_name(node: Tree[Token]) -> str:

@@ -22,7 +22,7 @@ from typing import Any
 
 from tfgen.hcl.expressions import _heredoc_body, _References, _template_segments
 from tfgen.hcl.fastlex import Unsupported, tokenize
-from tfgen.hcl.model import Attribute, Block, HclDocument, HclValue, Unknown
+from tfgen.hcl.model import Attribute, Block, HclDocument, HclValue, Unknown, contains_unknown
 from tfgen.hcl.tree import unescape
 
 __all__ = ["Unsupported", "parse_body", "parse_document"]
@@ -601,7 +601,7 @@ class _Values:
         found: dict[str, None] = {}
         self.walk(node, frozenset(), found)
         inner = _unwrap(node)
-        kind = "literal" if not _contains_unknown(partial) else _KINDS.get(inner.tag, "operation")
+        kind = "literal" if not contains_unknown(partial) else _KINDS.get(inner.tag, "operation")
         if inner.tag == "call":
             args = tuple(self.value(a) for a in inner.kids)
             return HclValue(raw, kind, partial, inner.text, args, tuple(found))
@@ -791,13 +791,3 @@ def _snippet_references(expr: str, bound: frozenset[str], found: dict[str, None]
         lark._parse_and_walk(expr, bound)
         for ref in lark.found:
             found.setdefault(ref, None)
-
-
-def _contains_unknown(value: Any) -> bool:
-    if isinstance(value, Unknown):
-        return True
-    if isinstance(value, list):
-        return any(_contains_unknown(v) for v in value)
-    if isinstance(value, dict):
-        return any(_contains_unknown(k) or _contains_unknown(v) for k, v in value.items())
-    return False

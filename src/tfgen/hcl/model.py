@@ -26,6 +26,17 @@ class Unknown:
         return self.raw
 
 
+def contains_unknown(value: Any) -> bool:
+    """Whether a (possibly nested) literal value has a part that is not known statically."""
+    if isinstance(value, Unknown):
+        return True
+    if isinstance(value, list):
+        return any(contains_unknown(v) for v in value)
+    if isinstance(value, dict):
+        return any(contains_unknown(k) or contains_unknown(v) for k, v in value.items())
+    return False
+
+
 @dataclass(frozen=True)
 class HclValue:
     """An attribute's expression: source text, literal value, kind and references.

@@ -24,11 +24,11 @@ from tfgen.hcl.model import Attribute, Block, HclDocument
 from tfgen.hcl.parser import (
     Builder,
     candidate_pieces,
-    collector_paused,
     normalise,
     parsed_ahead,
 )
 from tfgen.hcl.tree import first_tree, parse_tree
+from tfgen.memory import collector_paused
 
 PARALLEL_BYTES = 1_000_000  # smaller inputs parse faster than workers start
 MAX_WORKERS = 4

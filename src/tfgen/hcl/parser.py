@@ -12,7 +12,6 @@ import bisect
 import contextlib
 import contextvars
 import functools
-import gc
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,6 +25,7 @@ from tfgen.hcl.errors import HclSyntaxError, HclTooDeep
 from tfgen.hcl.expressions import Expr
 from tfgen.hcl.model import Attribute, Block, HclDocument
 from tfgen.hcl.tree import first_tree, node_end, node_label, node_start, parse_tree, subtrees
+from tfgen.memory import collector_paused
 
 Engine = Literal["fast", "lark"]
 
@@ -122,20 +122,6 @@ def piece_progress(callback: Callable[[int], None]) -> Iterator[None]:
         yield
     finally:
         _ON_PIECE.reset(token)
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a parse allocates millions of tree nodes:
-    its full collections rescan the whole heap and make large files superlinear (lark
-    trees hold no reference cycles, and a cycle made meanwhile is collected later)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # A top-level block ends with a closing brace in the first column, followed by another
