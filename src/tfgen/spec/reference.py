@@ -70,10 +70,36 @@ def _default(info: FieldInfo) -> str:
     return "**required**"
 
 
+def _metadata_patterns(metadata: list[Any]) -> list[str]:
+    return [m.pattern for m in metadata if isinstance(getattr(m, "pattern", None), str)]
+
+
+def _annotation_patterns(annotation: Any) -> list[str]:
+    """The patterns of an annotation's constrained strings (also dict keys, list items)."""
+    found: list[str] = []
+    for arg in typing.get_args(annotation):
+        if isinstance(arg, FieldInfo):
+            found += _metadata_patterns(arg.metadata)
+        elif not (isinstance(arg, type) and issubclass(arg, BaseModel)):
+            found += _annotation_patterns(arg)
+    return found
+
+
+def _patterns(info: FieldInfo) -> str:
+    """' Pattern: `...`.' for the regular expressions a value must match (or '')."""
+    found = list(dict.fromkeys(_metadata_patterns(info.metadata) + _annotation_patterns(
+        info.annotation
+    )))  # fmt: skip
+    if not found:
+        return ""
+    label = "Pattern" if len(found) == 1 else "Patterns"
+    return f" {label}: " + ", ".join(f"`{p}`" for p in found) + "."
+
+
 def _row(name: str, info: FieldInfo) -> str:
     extra = info.json_schema_extra
     tiered = "tiered" if isinstance(extra, dict) and extra.get(TIER_MARK) else ""
-    description = (info.description or "").replace("|", "\\|")
+    description = ((info.description or "") + _patterns(info)).strip().replace("|", "\\|")
     kind = _name(info.annotation)
     kind = kind if "`" in kind else kind.replace("|", "\\|")
     return f"| `{name}` | {kind} | {_default(info)} | {tiered} | {description} |"
