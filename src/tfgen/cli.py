@@ -324,7 +324,6 @@ def validate_cmd(
     names, everything = _selection(envs, all_envs)
     opts = report.options()
     rendered = load_and_render(_project(ctx), names, everything)
-    _warn(rendered)
     from tfgen.check.run import validate_project  # noqa: PLC0415
 
     report.emit(validate_project(rendered, opts))

@@ -163,8 +163,12 @@ def test_exec_on_one_service(acme: Path) -> None:
     cluster = _block(main_tf, 'resource "aws_ecs_cluster" "this"')
     assert (
         "execute_command_configuration {\n      kms_key_id = var.kms_key_arn\n"
-        '      logging    = "DEFAULT"' in cluster
+        '      logging    = "OVERRIDE"' in cluster
     )
+    assert "cloud_watch_encryption_enabled = true" in cluster
+    log_group = _block(main_tf, 'resource "aws_cloudwatch_log_group" "exec"')
+    assert 'name              = "/aws/ecs-exec/${var.name}"' in log_group
+    assert "kms_key_id        = var.kms_key_arn" in log_group
     policy = _block(main_tf, 'resource "aws_iam_role_policy" "exec"')
     assert "for_each = local.services_with_exec" in policy
     assert "role   = aws_iam_role.task[each.key].id" in policy
@@ -176,6 +180,7 @@ def test_exec_on_one_service(acme: Path) -> None:
         "OpenDataChannel",
     ):
         assert f'"ssmmessages:{action}"' in document
+    assert 'resources = ["${aws_cloudwatch_log_group.exec.arn}:*"]' in document
 
 
 def test_offline_layers_are_clean_as_a_process(acme: Path) -> None:
@@ -230,3 +235,18 @@ def test_terraform_validates_it(acme: Path) -> None:
     out = _render(acme)
     diagnostics = validate_tree(read_tree(out), var_files=["environments/dev.tfvars"])
     assert [d for d in diagnostics if d.is_error] == []
+
+
+def test_validate_reports_http_only_as_a_spec_warning(acme: Path) -> None:
+    (acme / "specs/ingress.yaml").write_text("ingress:\n  https: false\n")
+    dev = acme / "environments/dev.yaml"
+    dev.write_text(dev.read_text().replace("tier:\n", "tier:\n  allow_http_only: true\n"))
+    args = ["-C", str(acme), "validate", "--all", "--only", "consistency,schema,rules"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert (
+        "specs/ingress.yaml:2:10: warning TFG227 the load balancer serves plain HTTP (no TLS)"
+    ) in result.stdout
+    assert "0 errors, 1 warning" in result.stdout
+    failing = CliRunner().invoke(main, [*args, "--fail-on", "warning"])
+    assert failing.exit_code == 1

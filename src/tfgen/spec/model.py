@@ -735,6 +735,7 @@ def platform_names() -> dict[str, GeneratedName]:
         ),
         "flow_logs_role": GeneratedName("IAM role", f"{p}-vpc-flow-logs", 64),
         "web_acl": GeneratedName("web ACL", p, 128),
+        "exec_log_group": GeneratedName("CloudWatch log group", f"/aws/ecs-exec/{p}", 512),
         "waf_log_group": GeneratedName("CloudWatch log group", f"aws-waf-logs-{p}", 512),
         "kms_alias": GeneratedName("KMS alias", f"alias/{p}", 256),
     }
