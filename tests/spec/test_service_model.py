@@ -280,3 +280,14 @@ def test_http_only_where_allowed_is_a_located_warning(project: Path, edit: Edit)
 
 def test_the_bookstore_has_no_warnings(repo: Path) -> None:
     assert load_project(repo).warnings == []
+
+
+def test_external_images_need_nat(project: Path, edit: Edit) -> None:
+    _add_service(project, "sidecar", '{uri: "docker.io/library/redis:7"}')
+    edit("environments/dev.yaml", "nat_gateways: single", "nat_gateways: none")
+    [msg] = _messages(project)
+    line = line_of(project / "environments/dev.yaml", "nat_gateways: none")
+    assert msg.startswith(
+        f"environments/dev.yaml:{line}:17: TFG220 without NAT gateways tasks cannot pull "
+        "external images (no VPC endpoint reaches other registries): sidecar; hint:"
+    )

@@ -518,6 +518,17 @@ def private_egress(p: Platform, src: Source) -> Iterator[Problem]:
             f"network.endpoints lacks {', '.join(missing)}",
             "add the endpoints to network.endpoints, or use nat_gateways: single",
         )
+    external = sorted(name for name, svc in p.services.items() if svc.image.external)
+    if external:
+        yield _problem(
+            src,
+            ("tier", "nat_gateways"),
+            "TFG220",
+            "without NAT gateways tasks cannot pull external images (no VPC endpoint reaches "
+            f"other registries): {', '.join(external)}",
+            "use nat_gateways: single, or push those images to the services' own ECR "
+            "repositories (image.tag)",
+        )
 
 
 def routes_need_ingress(p: Platform, src: Source) -> Iterator[Problem]:
