@@ -721,6 +721,13 @@ def secret_name(name: str) -> GeneratedName:
     return GeneratedName("Secrets Manager secret", f"{NAME_PREFIX}/{name}", 512)
 
 
+def exec_names() -> dict[str, GeneratedName]:
+    """The names generated once per workspace when a service has ECS Exec."""
+    return {
+        "exec_log_group": GeneratedName("CloudWatch log group", f"/aws/ecs-exec/{NAME_PREFIX}", 512)
+    }
+
+
 def platform_names() -> dict[str, GeneratedName]:
     """The names generated once per workspace (they depend on the platform name only)."""
     p = NAME_PREFIX
@@ -735,7 +742,6 @@ def platform_names() -> dict[str, GeneratedName]:
         ),
         "flow_logs_role": GeneratedName("IAM role", f"{p}-vpc-flow-logs", 64),
         "web_acl": GeneratedName("web ACL", p, 128),
-        "exec_log_group": GeneratedName("CloudWatch log group", f"/aws/ecs-exec/{p}", 512),
         "waf_log_group": GeneratedName("CloudWatch log group", f"aws-waf-logs-{p}", 512),
         "kms_alias": GeneratedName("KMS alias", f"alias/{p}", 256),
     }

@@ -24,6 +24,7 @@ from tfgen.spec.model import (
     GeneratedName,
     Platform,
     Service,
+    exec_names,
     name_prefix,
     platform_names,
     secret_name,
@@ -353,9 +354,12 @@ class _NameOrigin:
     hint: str
 
 
-def _platform_names() -> Iterator[tuple[_NameOrigin, GeneratedName]]:
+def _platform_names(p: Platform) -> Iterator[tuple[_NameOrigin, GeneratedName]]:
     shorter = "shorten the platform name or the environment name"
-    for gen in platform_names().values():
+    names = list(platform_names().values())
+    if any(svc.exec for svc in p.services.values()):
+        names += exec_names().values()
+    for gen in names:
         yield _NameOrigin(("platform", "name"), False, shorter), gen
 
 
@@ -407,7 +411,7 @@ def name_lengths(
     service already checked (the same object, with the same name prefixes) is not redone.
     """
     prefixes = tuple(name_prefix(p, env) for env in sorted(environments))
-    worst = _worst(_platform_names(), prefixes)
+    worst = _worst(_platform_names(p), prefixes)
     for name, svc in sorted(p.services.items()):
         if memo is None:
             worst.update(_worst(_service_names(name, svc), prefixes))
