@@ -250,3 +250,21 @@ def test_validate_reports_http_only_as_a_spec_warning(acme: Path) -> None:
     assert "0 errors, 1 warning" in result.stdout
     failing = CliRunner().invoke(main, [*args, "--fail-on", "warning"])
     assert failing.exit_code == 1
+
+
+def test_only_external_images_render_no_ecr_module(acme: Path) -> None:
+    services = acme / "specs/services.yaml"
+    services.write_text(
+        services.read_text().replace(
+            'image: {tag: "2.3.1"}', 'image: {uri: "ghcr.io/acme/api:2.3.1"}'
+        )
+    )
+    out = _render(acme)
+    assert not (out / "modules/ecr").exists()
+    root = (out / "main.tf").read_text()
+    assert 'module "ecr"' not in root and "repository_urls" not in root
+    assert "ecr_repository_urls" not in (out / "outputs.tf").read_text()
+    args = ["-C", str(acme), "validate", "--all", "--only", "consistency,schema,rules"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "0 errors, 0 warnings, 0 info — passed" in result.stdout
