@@ -291,3 +291,15 @@ def test_external_images_need_nat(project: Path, edit: Edit) -> None:
         f"environments/dev.yaml:{line}:17: TFG220 without NAT gateways tasks cannot pull "
         "external images (no VPC endpoint reaches other registries): sidecar; hint:"
     )
+
+
+def test_spec_reference_shows_the_patterns() -> None:
+    from tfgen.spec.reference import render  # noqa: PLC0415
+
+    lines = render().splitlines()
+    [name] = [line for line in lines if line.startswith("| `name` | str | **required**")]
+    assert name.endswith("Pattern: `^[a-z][a-z0-9]{1,11}$`. |")
+    [services] = [line for line in lines if line.startswith("| `services` |")]
+    assert services.endswith("Keys: `^[a-z][a-z0-9]*(-[a-z0-9]+)*$`. |")
+    [runtime] = [line for line in lines if line.startswith("| `runtime` |")]
+    assert "known: dotnet, go, java, node" in runtime and "Pattern: `^[a-z]" in runtime
