@@ -268,3 +268,23 @@ def test_only_external_images_render_no_ecr_module(acme: Path) -> None:
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "0 errors, 0 warnings, 0 info — passed" in result.stdout
+
+
+def test_http_only_warning_as_a_process(acme: Path) -> None:
+    (acme / "specs/ingress.yaml").write_text("ingress:\n  https: false\n")
+    dev = acme / "environments/dev.yaml"
+    dev.write_text(dev.read_text().replace("tier:\n", "tier:\n  allow_http_only: true\n"))
+    tfgen = [sys.executable, "-m", "tfgen", "-C", str(acme)]
+    render = subprocess.run(
+        [*tfgen, "render", "--all"], capture_output=True, text=True, check=False
+    )
+    assert render.returncode == 0, render.stderr
+    assert render.stderr.startswith("warning: specs/ingress.yaml:2:10: TFG227 ")
+    proc = subprocess.run(
+        [*tfgen, "validate", "--all", "--only", "rules", "--fail-on", "warning"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "specs/ingress.yaml:2:10: warning TFG227" in proc.stdout
