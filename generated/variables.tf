@@ -98,7 +98,7 @@ variable "waf_log_retention_days" {
 }
 
 variable "services" {
-  description = "Per-service sizing, scaling, image tag, environment and capacity strategy."
+  description = "Per-service sizing, scaling, image (tag in its ECR repository, or external reference), environment and capacity strategy."
   type = map(object({
     cpu                = number
     memory             = number
@@ -109,7 +109,7 @@ variable "services" {
     memory_target      = number
     scale_in_cooldown  = number
     scale_out_cooldown = number
-    image_tag          = string
+    image              = string
     environment        = map(string)
     capacity = object({
       base         = number
@@ -139,7 +139,7 @@ variable "services" {
   }
 
   validation {
-    condition     = alltrue([for s in values(var.services) : lower(s.image_tag) != "latest"])
-    error_message = "Image tags must be immutable versions or digests, not latest."
+    condition     = alltrue([for s in values(var.services) : lower(s.image) != "latest" && !endswith(lower(s.image), ":latest")])
+    error_message = "Images must be pinned to versions or digests, not latest."
   }
 }

@@ -22,7 +22,7 @@ services = {
     memory_target      = 80
     scale_in_cooldown  = 300
     scale_out_cooldown = 60
-    image_tag          = "1.0.0"
+    image              = "1.0.0"
     environment        = { LOG_LEVEL = "DEBUG", SPRING_PROFILES_ACTIVE = "dev" }
     capacity           = { base = 0, fargate = 1, fargate_spot = 0 }
   }
@@ -36,7 +36,7 @@ services = {
     memory_target      = 80
     scale_in_cooldown  = 300
     scale_out_cooldown = 60
-    image_tag          = "1.0.0"
+    image              = "1.0.0"
     environment        = { BULL_WORKERS = "5", NODE_ENV = "production" }
     capacity           = { base = 0, fargate = 0, fargate_spot = 1 }
   }
@@ -50,7 +50,7 @@ services = {
     memory_target      = 80
     scale_in_cooldown  = 300
     scale_out_cooldown = 180
-    image_tag          = "1.0.0"
+    image              = "1.0.0"
     environment        = { CORRELATION_ID_HEADER = "X-Correlation-ID", LOG_LEVEL = "DEBUG", SPRING_PROFILES_ACTIVE = "dev" }
     capacity           = { base = 0, fargate = 1, fargate_spot = 0 }
   }
@@ -64,7 +64,7 @@ services = {
     memory_target      = 80
     scale_in_cooldown  = 300
     scale_out_cooldown = 60
-    image_tag          = "1.0.0"
+    image              = "1.0.0"
     environment        = { LOG_LEVEL = "debug", NODE_ENV = "development" }
     capacity           = { base = 0, fargate = 1, fargate_spot = 0 }
   }
@@ -78,7 +78,7 @@ services = {
     memory_target      = 80
     scale_in_cooldown  = 600
     scale_out_cooldown = 60
-    image_tag          = "1.0.0"
+    image              = "1.0.0"
     environment        = { ES_CONNECTION_POOL_SIZE = "20", LOG_LEVEL = "INFO" }
     capacity           = { base = 0, fargate = 1, fargate_spot = 0 }
   }
@@ -92,7 +92,7 @@ services = {
     memory_target      = 80
     scale_in_cooldown  = 300
     scale_out_cooldown = 60
-    image_tag          = "1.0.0"
+    image              = "1.0.0"
     environment        = { LOG_LEVEL = "DEBUG", SPRING_PROFILES_ACTIVE = "dev" }
     capacity           = { base = 0, fargate = 1, fargate_spot = 0 }
   }

@@ -37,6 +37,12 @@ def _fail(lines: list[str], code: ExitCode) -> None:
     sys.exit(int(code))
 
 
+def _warn(rendered: RenderedProject) -> None:
+    """The model's warnings (they do not stop the command), one line each on stderr."""
+    for problem in rendered.project.warnings:
+        click.echo(f"warning: {problem.render()}", err=True)
+
+
 def guarded(fn: F) -> F:
     """Turn tfgen errors into one line each plus the exit code; never a traceback."""
 
@@ -144,6 +150,7 @@ def render(
     names, everything = _selection(envs, all_envs)
     root = _project(ctx)
     rendered = load_and_render(root, names, everything)
+    _warn(rendered)
     files = rendered.files
     target = out if out is not None else rendered.output
     scope = Scope(tuple(rendered.names), everything)

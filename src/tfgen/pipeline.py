@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tfgen.check.parseback import parse_back
-from tfgen.errors import Location, Problem, UserError, user_error
+from tfgen.errors import Location, Problem, UserError, sorted_problems, user_error
 from tfgen.memory import collector_paused
 from tfgen.render import cache
 from tfgen.render.tree import render_tree
@@ -28,7 +28,7 @@ from tfgen.spec.loader import (
 )
 from tfgen.spec.memo import Memo
 from tfgen.spec.model import ENV_NAME_PATTERN, Platform
-from tfgen.spec.rules import check_platform
+from tfgen.spec.rules import check_environment, check_platform, check_warnings
 from tfgen.terraform.fmt import fmt_files
 from tfgen.terraform.run import default_context
 
@@ -44,6 +44,7 @@ class LoadedProject:
     source: Source
     known: list[str]
     environments: list[LoadedEnvironment]
+    warnings: list[Problem] = field(default_factory=list)  # model warnings (e.g. TFG227)
 
 
 def _known_environments(root: Path) -> list[str]:
@@ -97,11 +98,15 @@ def _load_project(root: Path, requested: Sequence[str], all_envs: bool) -> Loade
     envs = [load_environment(root, name, source, platform) for name in names]
     memo = Memo()  # the environments share every model they do not override with the platform
     problems: list[Problem] = list(check_platform(platform, source, known, memo))
+    warnings = check_warnings(platform, source)
     for env in envs:
-        problems.extend(check_platform(env.environment.platform, env.source, known, memo))
+        resolved = env.environment.platform
+        problems.extend(check_platform(resolved, env.source, known, memo))
+        problems.extend(check_environment(platform, resolved, env.source, env.environment.name))
+        warnings.extend(w for w in check_warnings(resolved, env.source) if w not in warnings)
     if problems:
         raise UserError(problems)
-    return LoadedProject(root, platform, source, known, envs)
+    return LoadedProject(root, platform, source, known, envs, sorted_problems(warnings))
 
 
 @dataclass

@@ -89,6 +89,7 @@ def test_invalid_platform_names_exit_2_and_write_nothing(tmp_path: Path, name: s
     result = CliRunner().invoke(main, ["init", str(tmp_path / "p"), "--name", name])
     assert result.exit_code == 2
     assert f"TFG711 invalid platform name {name!r}" in result.stderr
+    assert "it must match ^[a-z][a-z0-9]{1,11}$; hint: use 2 to 12 characters" in result.stderr
     assert not (tmp_path / "p").exists()
 
 

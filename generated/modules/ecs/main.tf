@@ -171,7 +171,8 @@ resource "aws_ecs_task_definition" "this" {
   container_definitions = jsonencode([
     {
       name                   = each.key
-      image                  = "${var.repository_urls[each.key]}:${var.services[each.key].image_tag}"
+      image                  = each.value.external_image ? var.services[each.key].image : "${var.repository_urls[each.key]}:${var.services[each.key].image}"
+      repositoryCredentials  = each.value.credentials == null ? null : { credentialsParameter = var.secret_arns[each.value.credentials] }
       essential              = true
       readonlyRootFilesystem = true
       portMappings = [
@@ -221,6 +222,7 @@ resource "aws_ecs_service" "this" {
   enable_ecs_managed_tags            = true
   propagate_tags                     = "SERVICE"
   force_new_deployment               = true
+  enable_execute_command             = each.value.exec
   health_check_grace_period_seconds  = each.value.routed ? each.value.health_check.start_period : null
 
   # The strategy is tiered; force_new_deployment lets the provider change it in place

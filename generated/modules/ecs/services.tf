@@ -6,10 +6,13 @@ locals {
   services = {
     # spec: services.catalog-service
     "catalog-service" = {
-      runtime      = "java"
-      port         = 8082
-      architecture = "X86_64"
-      routed       = true
+      runtime        = "java"
+      port           = 8082
+      architecture   = "X86_64"
+      routed         = true
+      external_image = false
+      credentials    = null
+      exec           = false
       health_check = {
         command      = ["CMD", "curl", "-fsS", "http://localhost:8082/health"]
         interval     = 15
@@ -24,10 +27,13 @@ locals {
     }
     # spec: services.notifications-service
     "notifications-service" = {
-      runtime      = "node"
-      port         = 3000
-      architecture = "X86_64"
-      routed       = false
+      runtime        = "node"
+      port           = 3000
+      architecture   = "X86_64"
+      routed         = false
+      external_image = false
+      credentials    = null
+      exec           = false
       health_check = {
         command      = ["CMD", "curl", "-fsS", "http://localhost:3000/health"]
         interval     = 15
@@ -41,10 +47,13 @@ locals {
     }
     # spec: services.order-service
     "order-service" = {
-      runtime      = "java"
-      port         = 8080
-      architecture = "X86_64"
-      routed       = true
+      runtime        = "java"
+      port           = 8080
+      architecture   = "X86_64"
+      routed         = true
+      external_image = false
+      credentials    = null
+      exec           = false
       health_check = {
         command      = ["CMD", "curl", "-fsS", "http://localhost:8080/health"]
         interval     = 15
@@ -60,10 +69,13 @@ locals {
     }
     # spec: services.payment-service
     "payment-service" = {
-      runtime      = "node"
-      port         = 3001
-      architecture = "X86_64"
-      routed       = true
+      runtime        = "node"
+      port           = 3001
+      architecture   = "X86_64"
+      routed         = true
+      external_image = false
+      credentials    = null
+      exec           = false
       health_check = {
         command      = ["CMD", "curl", "-fsS", "http://localhost:3001/health"]
         interval     = 15
@@ -78,10 +90,13 @@ locals {
     }
     # spec: services.search-service
     "search-service" = {
-      runtime      = "python"
-      port         = 8000
-      architecture = "X86_64"
-      routed       = true
+      runtime        = "python"
+      port           = 8000
+      architecture   = "X86_64"
+      routed         = true
+      external_image = false
+      credentials    = null
+      exec           = false
       health_check = {
         command      = ["CMD", "curl", "-fsS", "http://localhost:8000/health"]
         interval     = 15
@@ -93,10 +108,13 @@ locals {
     }
     # spec: services.user-service
     "user-service" = {
-      runtime      = "java"
-      port         = 8081
-      architecture = "X86_64"
-      routed       = true
+      runtime        = "java"
+      port           = 8081
+      architecture   = "X86_64"
+      routed         = true
+      external_image = false
+      credentials    = null
+      exec           = false
       health_check = {
         command      = ["CMD", "curl", "-fsS", "http://localhost:8081/health"]
         interval     = 15
@@ -156,5 +174,8 @@ locals {
     "user-service" = {
       secrets = ["db-credentials", "jwt-signing-key", "redis-auth"]
     }
+  }
+
+  services_with_exec = {
   }
 }

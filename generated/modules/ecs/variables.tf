@@ -33,8 +33,9 @@ variable "target_group_arns" {
 }
 
 variable "repository_urls" {
-  description = "ECR repository URL per service."
+  description = "ECR repository URL per service with its own repository (not for external images)."
   type        = map(string)
+  default     = {}
 }
 
 variable "secret_arns" {
@@ -58,7 +59,7 @@ variable "log_retention_days" {
 }
 
 variable "services" {
-  description = "Per-service sizing, scaling, image tag, environment and capacity strategy."
+  description = "Per-service sizing, scaling, image (tag in its ECR repository, or external reference), environment and capacity strategy."
   type = map(object({
     cpu                = number
     memory             = number
@@ -69,7 +70,7 @@ variable "services" {
     memory_target      = number
     scale_in_cooldown  = number
     scale_out_cooldown = number
-    image_tag          = string
+    image              = string
     environment        = map(string)
     capacity = object({
       base         = number

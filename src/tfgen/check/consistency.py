@@ -87,11 +87,13 @@ def _map_coverage(
             yield _con("CON002", f"local.{local} in {folder} has an entry for {kind.section}."
                        f"{name}, which the spec does not define there", where,
                        "remove the stale entry (tfgen bug)")  # fmt: skip
-    yield from _block_coverage(kind, placement, mdocs)
+    # A resource only some entities get may be left out while none does (e.g. ECS Exec).
+    empty = {m.local for m in placement.maps[1:] if not kind.placed(platform, placement, m)}
+    yield from _block_coverage(kind, placement, mdocs, empty)
 
 
 def _block_coverage(
-    kind: EntityKind, placement: Placement, mdocs: list[HclDocument]
+    kind: EntityKind, placement: Placement, mdocs: list[HclDocument], empty: set[str]
 ) -> Iterator[Finding]:
     blocks = {
         (b.type, b.resource_type, b.name): b
@@ -102,7 +104,7 @@ def _block_coverage(
     for resource in placement.resources:
         local = placement.map_of(resource).local
         block = blocks.get(("data" if resource.data else "resource", resource.type, resource.name))
-        if block is not None and _iterates(block, local):
+        if (block is not None and _iterates(block, local)) or (block is None and local in empty):
             continue
         where = HclLocation(f"{folder}/main.tf")
         if block is not None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from tfgen import __version__
 from tfgen.check import baseline
 from tfgen.check.consistency import parse_tree
-from tfgen.check.findings import Finding, Severity
+from tfgen.check.findings import Finding, Severity, SpecLocation
 from tfgen.check.layers import (
     Outcome,
     SpecMapper,
@@ -106,8 +106,25 @@ def validate_project(rendered: RenderedProject, opts: Options) -> Result:
     opts.environments = rendered.names
     return validate_rendered(
         rendered.files, project.platform, project.source, project.environments,
-        rendered.output, opts,
+        rendered.output, opts, spec_findings(project.warnings),
     )  # fmt: skip
+
+
+def spec_findings(warnings: Sequence[Problem]) -> list[Finding]:
+    """The model's warnings (e.g. TFG227) as findings of the spec layer."""
+    return [
+        Finding(
+            "spec",
+            Severity.WARNING,
+            p.code,
+            p.message,
+            spec_location=None
+            if p.location is None
+            else SpecLocation(p.location.file, p.location.line, p.location.column),
+            hint=p.hint,
+        )
+        for p in warnings
+    ]
 
 
 def validate_rendered(
@@ -117,8 +134,10 @@ def validate_rendered(
     environments: Sequence[LoadedEnvironment],
     out_dir: Path,
     opts: Options,
+    extra: Sequence[Finding] = (),
 ) -> Result:
-    """Run the tree layers on a rendered project and map findings to the spec."""
+    """Run the tree layers on a rendered project and map findings to the spec (``extra``:
+    findings of the spec layer, reported with them)."""
     names = [e.environment.name for e in environments]
     subject = Subject(
         files, platform, [f"environments/{n}.tfvars" for n in names], platform.checks.reason_for
@@ -127,7 +146,7 @@ def validate_rendered(
     mapper = SpecMapper(
         build_provenance(files), base, {e.environment.name: e.source for e in environments}
     )
-    findings = map_to_spec(outcome.findings, mapper, display_prefix(out_dir))
+    findings = [*extra, *map_to_spec(outcome.findings, mapper, display_prefix(out_dir))]
     return _finish(findings, outcome, opts, base.files[0] if base.files else "")
 
 

@@ -23,10 +23,12 @@ from tfgen.spec.model import (
     NAME_PREFIX,
     Environment,
     GeneratedName,
+    Image,
     Platform,
     Routes,
     Secret,
     Service,
+    exec_names,
     platform_names,
     secret_name,
     service_names,
@@ -138,6 +140,9 @@ def ecs_entry(name: str, svc: Service) -> dict[str, Any]:
         "port": view.port,
         "architecture": view.architecture,
         "routed": view.paths is not None,
+        "external_image": svc.image.external,
+        "credentials": svc.image.credentials,
+        "exec": svc.exec,
         "health_check": {
             "command": view.health_command,
             "interval": view.health_interval,
@@ -155,8 +160,17 @@ def routed_entry(_name: str, svc: Service) -> dict[str, Any]:
 
 
 def secret_reader_entry(name: str, svc: Service) -> dict[str, Any]:
-    """A service that reads secrets: which ones (its execution role may read only those)."""
-    return {"secrets": _service_view(name, svc).secret_names}
+    """A service that reads secrets (or registry credentials): which ones (its execution
+    role may read only those)."""
+    names = set(_service_view(name, svc).secret_names)
+    if svc.image.credentials is not None:
+        names.add(svc.image.credentials)
+    return {"secrets": sorted(names)}
+
+
+def exec_entry(_name: str, _svc: Service) -> dict[str, Any]:
+    """A service with ECS Exec: its task role gets the session channel actions."""
+    return {}
 
 
 def ecr_entry(_name: str, _svc: Service) -> dict[str, Any]:
@@ -190,7 +204,11 @@ def for_each_service_names(platform: Platform) -> dict[str, hcl.Hcl]:
     """The names of a service's resources as expressions over its for_each instance."""
     any_service = next(iter(platform.services.values()))
     stub = any_service.model_copy(
-        update={"short_name": ENTITY_SHORT, "routes": Routes(paths=["/"], priority=1)}
+        update={
+            "short_name": ENTITY_SHORT,
+            "routes": Routes(paths=["/"], priority=1),
+            "image": Image(tag="stub"),
+        }
     )
     return {key: name_expr(n) for key, n in service_names(ENTITY_KEY, stub).items()}
 
@@ -225,8 +243,11 @@ def shared_context(platform: Platform, environments: list[str]) -> dict[str, Any
         "service_keys": sorted(platform.services),
         "service_names": for_each_service_names(platform),
         "secret_name": name_expr(secret_name(ENTITY_KEY)),
-        "names": {key: name_expr(n) for key, n in platform_names().items()},
+        "names": {key: name_expr(n) for key, n in (platform_names() | exec_names()).items()},
         "ingress": platform.ingress,
+        "ingress_mode": platform.ingress.mode if platform.ingress is not None else None,
+        "own_images": any(not s.image.external for s in platform.services.values()),
+        "any_exec": any(s.exec for s in platform.services.values()),
         "elb_log_account": platform.platform.regions.primary in ELB_ACCOUNT_REGIONS,
         "elb_log_service": ELB_LOG_DELIVERY_SERVICE,
         "fargate_pairs": fargate_pairs(),
@@ -266,7 +287,10 @@ def tfvars_values(env: Environment) -> dict[str, Any]:
         values |= {
             "deletion_protection": tier.deletion_protection,
             "alb_access_log_retention_days": tier.alb_access_log_retention_days,
-            "api_hostname": p.ingress.hostname,
+        }
+        if p.ingress.hostname is not None:
+            values["api_hostname"] = p.ingress.hostname
+        values |= {
             "waf_rate_limit": p.ingress.waf.rate_limit,
             "waf_log_retention_days": p.ingress.waf.log_retention_days,
         }

@@ -12,7 +12,8 @@ its model, its templates, one entry in :data:`KINDS` and tests:
   reviewer reads ``aws_ecs_service.this["order-service"]``;
 * the presence rule: which entities a module builds (its first map's ``when``), which of
   those get a resource (the ``when`` of the map the resource iterates); a module that
-  only a kind uses is rendered only when it has entities;
+  only a kind uses is rendered only when it has entities, and a resource of a map other
+  than the first may be left out of the templates while that map is empty;
 * the expected resources (the consistency layer checks the maps and the blocks), the
   explicit names used before ``for_each`` (``Resource.legacy``, rendered into ``moved``
   blocks) and provenance: every instance address ``<type>.<name>["<entity>"]`` maps
@@ -38,6 +39,7 @@ from tfgen.render import hcl
 from tfgen.render.context import (
     ecr_entry,
     ecs_entry,
+    exec_entry,
     route_entry,
     routed_entry,
     secret_entry,
@@ -157,17 +159,30 @@ def _routed(service: Service) -> bool:
 
 
 def _has_secrets(service: Service) -> bool:
-    return bool(service.secrets)
+    return bool(service.secrets) or service.image.credentials is not None
+
+
+def _own_image(service: Service) -> bool:
+    return not service.image.external
+
+
+def _exec(service: Service) -> bool:
+    return service.exec
+
+
+def _has_own_images(platform: Platform) -> bool:
+    return any(_own_image(s) for s in platform.services.values())
 
 
 _READERS = "services_with_secrets"
+_EXEC = "services_with_exec"
 _INGRESS_RULE = "aws_vpc_security_group_ingress_rule"
 _EGRESS_RULE = "aws_vpc_security_group_egress_rule"
 
 MODULES: dict[str, Module] = {
     "network": Module("network", ("network",)),
     "security": Module("security", ("secrets",)),
-    "ecr": Module("ecr", ("services",)),
+    "ecr": Module("ecr", ("services",), _has_own_images),
     "ingress": Module("ingress", ("ingress",), _has_ingress),
     "waf": Module("waf", ("ingress", "waf"), _has_ingress),
     "ecs": Module("ecs", ("services",)),
@@ -183,6 +198,7 @@ SERVICES = EntityKind(
                 EntityMap("services", ecs_entry),
                 EntityMap("routed_services", routed_entry, _routed),
                 EntityMap(_READERS, secret_reader_entry, _has_secrets),
+                EntityMap(_EXEC, exec_entry, _exec),
             ),
             resources=(
                 Resource("aws_cloudwatch_log_group", "this", "{id}"),
@@ -193,6 +209,7 @@ SERVICES = EntityKind(
                     "aws_iam_role_policy", "secrets", "{id}_secrets", local="services_with_secrets"
                 ),
                 Resource("aws_iam_role", "task", "{id}_task"),
+                Resource("aws_iam_role_policy", "exec", local=_EXEC),
                 Resource("aws_security_group", "this", "{id}"),
                 Resource(_INGRESS_RULE, "from_alb", "{id}_from_alb", local="routed_services"),
                 Resource(_EGRESS_RULE, "alb_to", "alb_to_{id}", local="routed_services"),
@@ -206,7 +223,7 @@ SERVICES = EntityKind(
         ),
         Placement(
             module="ecr",
-            maps=(EntityMap("repositories", ecr_entry),),
+            maps=(EntityMap("repositories", ecr_entry, _own_image),),
             resources=(
                 Resource("aws_ecr_repository", "this", "{id}"),
                 Resource("aws_ecr_lifecycle_policy", "this", "{id}"),
@@ -231,7 +248,7 @@ SERVICES = EntityKind(
         "memory_target": ("scale", "memory_target"),
         "scale_in_cooldown": ("scale", "scale_in_cooldown"),
         "scale_out_cooldown": ("scale", "scale_out_cooldown"),
-        "image_tag": ("image", "tag"),
+        "image": ("image", "reference"),
         "environment": ("environment",),
         "capacity": ("capacity",),
     },

@@ -14,12 +14,12 @@ from string import Template
 
 from tfgen.errors import InternalError, Location, user_error
 from tfgen.spec.loader import ENV_DIR, SPEC_DIR
-from tfgen.spec.model import PLATFORM_NAME_PATTERN
+from tfgen.spec.model import PATTERN_HELP, PLATFORM_NAME_PATTERN
 
 PLATFORM_NAME = re.compile(PLATFORM_NAME_PATTERN)
 # Files whose installed name differs (setuptools does not ship dotfiles as package data).
 RENAMED = {"gitignore": ".gitignore"}
-NAME_HINT = "2-12 lowercase letters or digits, starting with a letter (e.g. acme)"
+NAME_HINT = PATTERN_HELP[PLATFORM_NAME_PATTERN]
 
 
 @dataclass
@@ -65,7 +65,12 @@ def _check_name(name: str | None, root: Path) -> str:
             f"pass --name: {NAME_HINT}",
         )
     if not PLATFORM_NAME.fullmatch(chosen):
-        raise user_error("TFG711", f"invalid platform name {chosen!r}", None, f"use {NAME_HINT}")
+        raise user_error(
+            "TFG711",
+            f"invalid platform name {chosen!r}: it must match {PLATFORM_NAME_PATTERN}",
+            None,
+            f"use {NAME_HINT}",
+        )
     return chosen
 
 

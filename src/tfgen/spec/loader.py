@@ -20,7 +20,7 @@ from pydantic.fields import FieldInfo
 
 from tfgen.errors import Location, Problem, UserError, user_error
 from tfgen.fsinfo import REGULAR, path_kind
-from tfgen.spec.model import TIER_MARK, Environment, Platform
+from tfgen.spec.model import PATTERN_HELP, TIER_MARK, Environment, Platform
 from tfgen.spec.yamlsource import PathKey, Positions, YamlDocument, load_yaml_file
 
 SPEC_DIR = "specs"
@@ -321,6 +321,16 @@ _HINTS = {
 }
 
 
+def _hint(error: Any) -> str:
+    """The hint of a validation error; a pattern mismatch says what the pattern means."""
+    code, _ = _describe(error)
+    if error["type"] == "string_pattern_mismatch":
+        meaning = PATTERN_HELP.get(str(error.get("ctx", {}).get("pattern", "")))
+        if meaning is not None:
+            return f"use {meaning} (run `tfgen docs spec`)"
+    return _HINTS[code]
+
+
 def _error_location(error: Any, source: Source) -> Location | None:
     loc: PathKey = tuple(p for p in error["loc"] if isinstance(p, str | int))
     if error["type"] == "extra_forbidden":
@@ -335,7 +345,7 @@ def validate(model: type[BaseModel], data: Any, source: Source) -> Any:
         problems = []
         for error in exc.errors(include_url=False):
             code, message = _describe(error)
-            problems.append(Problem(code, message, _error_location(error, source), _HINTS[code]))
+            problems.append(Problem(code, message, _error_location(error, source), _hint(error)))
         raise UserError(problems) from None
 
 

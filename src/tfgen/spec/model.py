@@ -34,6 +34,17 @@ REGION_PATTERN = r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$"
 PLATFORM_NAME_PATTERN = r"^[a-z][a-z0-9]{1,11}$"
 ENV_NAME_PATTERN = r"^[a-z][a-z0-9]{1,9}$"  # environment (and workspace) names
 ENV_VAR_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+RUNTIME_PATTERN = r"^[a-z][a-z0-9_.+-]{0,31}$"
+# What a value of each common pattern looks like, in words (the hint of a TFG103 mismatch).
+PATTERN_HELP = {
+    PLATFORM_NAME_PATTERN: "2 to 12 characters: a lowercase letter, then lowercase letters or "
+    "digits (no hyphens), e.g. acme or shop2",
+    NAME_PATTERN: "a lowercase letter, then lowercase letters and digits, with single hyphens "
+    "between them, e.g. order-service",
+    ENV_NAME_PATTERN: "2 to 10 characters: a lowercase letter, then lowercase letters or digits",
+    ENV_VAR_PATTERN: "a letter or underscore, then letters, digits or underscores",
+    RUNTIME_PATTERN: "a lowercase identifier, e.g. python, go or elixir",
+}
 
 Name = Annotated[str, Field(pattern=NAME_PATTERN, min_length=2, max_length=40)]
 Region = Annotated[str, Field(pattern=REGION_PATTERN)]
@@ -100,7 +111,11 @@ class Backend(Strict):
 class PlatformInfo(Strict):
     """Identity of the platform."""
 
-    name: str = Field(pattern=PLATFORM_NAME_PATTERN, description="Short platform name.")
+    name: str = Field(
+        pattern=PLATFORM_NAME_PATTERN,
+        description="Short platform name: 2 to 12 characters, a lowercase letter then "
+        "lowercase letters or digits (no hyphens; it prefixes every AWS name).",
+    )
     regions: Regions = Field(description="Primary (and optional DR) region.")
     backend: Backend = Field(description="S3 backend that holds the Terraform state.")
     tags: dict[str, str] = Field(
@@ -124,6 +139,11 @@ class Tier(Strict):
     deletion_protection: bool = tiered(True)
     flow_logs_retention_days: RetentionDays = tiered(90)
     alb_access_log_retention_days: Annotated[int, Field(ge=1, le=3650)] = tiered(90)
+    allow_http_only: bool = tiered(
+        False,
+        description="Accept `ingress.https: false` (an HTTP-only load balancer, for "
+        "development tiers) in this environment.",
+    )
 
 
 # --- network ------------------------------------------------------------------------------
@@ -269,13 +289,50 @@ class Capacity(Strict):
     fargate_spot: Annotated[int, Field(ge=0, le=1000)] = 0
 
 
-class Image(Strict):
-    """The image of a service (in the platform's ECR repository)."""
+IMAGE_TAG_PATTERN = r"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|sha256:[a-f0-9]{64})$"
+# [registry[:port]/]path[:tag][@sha256:digest], lowercase path components (the OCI
+# distribution reference grammar, without uppercase letters in the path).
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+IMAGE_URI_PATTERN = (
+    r"^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?/)?"
+    rf"{_COMPONENT}(?:/{_COMPONENT})*"
+    r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$"
+)
 
-    tag: str = Field(
-        pattern=r"^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|sha256:[a-f0-9]{64})$",
-        description="Immutable image tag or sha256 digest.",
+
+class Image(Strict):
+    """The image of a service: a tag in the platform's own ECR repository (the default), or
+    an external image by reference (public ECR, Docker Hub, any registry)."""
+
+    tag: str | None = Field(
+        None,
+        pattern=IMAGE_TAG_PATTERN,
+        description="Immutable tag or sha256 digest in the service's own ECR repository "
+        "<platform>-<env>/<service> (tfgen creates the repository). Exactly one of tag, uri.",
     )
+    uri: str | None = Field(
+        None,
+        pattern=IMAGE_URI_PATTERN,
+        max_length=512,
+        description="External image reference, pinned by tag or digest, e.g. "
+        "public.ecr.aws/nginx/nginx:1.27, docker.io/library/redis:7 or "
+        "<name>@sha256:<digest>; untagged or `latest` is an error (TFG211). The service gets "
+        "no ECR repository. Exactly one of tag, uri.",
+    )
+    credentials: Name | None = Field(
+        None,
+        description="Entry in `secrets` holding the registry credentials "
+        '({"username": ..., "password": ...}) of a private registry; only with uri.',
+    )
+
+    @property
+    def external(self) -> bool:
+        return self.uri is not None
+
+    @property
+    def reference(self) -> str:
+        """The tier value rendered into tfvars: the tag, or the whole external reference."""
+        return self.uri if self.uri is not None else self.tag or ""
 
 
 class SecretRef(Strict):
@@ -285,20 +342,38 @@ class SecretRef(Strict):
     key: str | None = Field(None, pattern=r"^[A-Za-z0-9_.-]+$", description="JSON key.")
 
 
+# Runtimes tfgen knows (Dockerfile templates will be chosen by these); any other lowercase
+# identifier is accepted as well.
+KNOWN_RUNTIMES = ("dotnet", "go", "java", "node", "php", "python", "ruby", "rust")
+
+
 class Service(Strict):
     """One ECS Fargate service: its image, size, scaling, routes, variables and secrets."""
 
-    runtime: Literal["java", "python", "node"] = Field(
-        description="Language runtime of the image. Informational: shown in the generated "
-        "comments; it does not change the resources (the container health check is "
-        "health_check.command, or curl by default)."
+    runtime: str = Field(
+        pattern=RUNTIME_PATTERN,
+        description="Language runtime of the image: any lowercase identifier (known: "
+        + ", ".join(KNOWN_RUNTIMES)
+        + "). Informational: shown in the generated comments; it does not change the "
+        "resources (the container health check is health_check.command, or curl by default).",
     )
-    port: Port = Field(description="Container port (unique across services).")
+    port: Port = Field(
+        description="Container port. Several services may use the same port (each awsvpc "
+        "task has its own address)."
+    )
     architecture: Literal["X86_64", "ARM64"] = Field("X86_64", description="CPU architecture.")
     size: Size = tiered(description="Fargate task size.")
     scale: Scale = tiered(description="Task counts and target-tracking autoscaling.")
     image: Image = tiered(
-        description="Image in the platform's own ECR repository <platform>-<env>/<service>."
+        description="{tag: ...} in the platform's own ECR repository "
+        "<platform>-<env>/<service>, or {uri: ...} for an external image. Every environment "
+        "uses the same kind (TFG228)."
+    )
+    exec: bool = Field(
+        False,
+        description="ECS Exec (`aws ecs execute-command`): enables it on the service and "
+        "gives the task role the ssmmessages channel actions; sessions are logged by the "
+        "cluster, encrypted with the platform key.",
     )
     capacity: Capacity = tiered(
         default_factory=Capacity, description="Fargate / Fargate Spot capacity strategy."
@@ -400,14 +475,51 @@ class Waf(Strict):
     log_retention_days: RetentionDays = tiered(90)
 
 
-class Ingress(Strict):
-    """The public entry point: an ALB with TLS, HTTP->HTTPS redirect and a regional WAF."""
+CERTIFICATE_ARN_PATTERN = (
+    r"^arn:aws(-[a-z]+)*:acm:[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]:[0-9]{12}:"
+    r"certificate/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+)
 
-    hosted_zone: str = Field(pattern=r"^([a-z0-9-]+\.)+[a-z]{2,}$", description="Route 53 zone.")
-    hostname: str = tiered(
+
+class Ingress(Strict):
+    """The public entry point: an ALB with TLS, HTTP->HTTPS redirect and a regional WAF.
+
+    TLS comes from exactly one of: ``hosted_zone`` (tfgen requests the certificate and
+    validates it through Route 53), ``certificate_arn`` (an ACM certificate issued out of
+    band), or ``https: false`` (HTTP only, where ``tier.allow_http_only`` allows it).
+    """
+
+    hosted_zone: str | None = Field(
+        None,
         pattern=r"^([a-z0-9-]+\.)+[a-z]{2,}$",
-        description="Public API host name (per env): the zone apex or a name inside the zone.",
+        description="Route 53 public zone: tfgen requests an ACM certificate for hostname, "
+        "validates it by DNS and points hostname at the load balancer.",
     )
+    hostname: str | None = tiered(
+        None,
+        pattern=r"^([a-z0-9-]+\.)+[a-z]{2,}$",
+        description="Public API host name (per env): the zone apex or a name inside the zone. "
+        "Required with hosted_zone, and only with it.",
+    )
+    certificate_arn: str | None = Field(
+        None,
+        pattern=CERTIFICATE_ARN_PATTERN,
+        description="ACM certificate (in the primary region) for the HTTPS listener, issued "
+        "and validated out of band: no Route 53 or ACM resources are generated.",
+    )
+    https: bool = Field(
+        True,
+        description="false: an HTTP-only load balancer (no TLS, no redirect), accepted only "
+        "where tier.allow_http_only is true, and reported as a warning (TFG227).",
+    )
+
+    @property
+    def mode(self) -> Literal["zone", "certificate", "http"]:
+        """Where the listener's TLS comes from (the rules make exactly one apply)."""
+        if not self.https:
+            return "http"
+        return "certificate" if self.certificate_arn is not None else "zone"
+
     tls_policy: str = "ELBSecurityPolicy-TLS13-1-2-2021-06"
     idle_timeout: Annotated[int, Field(ge=1, le=4000)] = 60
     waf: Waf = Field(default_factory=Waf)
@@ -596,8 +708,9 @@ def service_names(name: str, service: Service) -> dict[str, GeneratedName]:
         "security_group": GeneratedName("security group", f"{p}-{name}", 255),
         "cpu_policy": GeneratedName("scaling policy", f"{p}-{name}-cpu", 256),
         "memory_policy": GeneratedName("scaling policy", f"{p}-{name}-memory", 256),
-        "repository": GeneratedName("ECR repository", f"{p}/{name}", 256),
     }
+    if not service.image.external:
+        names["repository"] = GeneratedName("ECR repository", f"{p}/{name}", 256)
     if service.routes is not None:
         short = short_name(name, service)
         names["target_group"] = GeneratedName("target group", f"{p}-{short}", 32)
@@ -606,6 +719,13 @@ def service_names(name: str, service: Service) -> dict[str, GeneratedName]:
 
 def secret_name(name: str) -> GeneratedName:
     return GeneratedName("Secrets Manager secret", f"{NAME_PREFIX}/{name}", 512)
+
+
+def exec_names() -> dict[str, GeneratedName]:
+    """The names generated once per workspace when a service has ECS Exec."""
+    return {
+        "exec_log_group": GeneratedName("CloudWatch log group", f"/aws/ecs-exec/{NAME_PREFIX}", 512)
+    }
 
 
 def platform_names() -> dict[str, GeneratedName]:

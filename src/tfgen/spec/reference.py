@@ -70,10 +70,52 @@ def _default(info: FieldInfo) -> str:
     return "**required**"
 
 
+def _metadata_patterns(metadata: list[Any]) -> list[str]:
+    return [m.pattern for m in metadata if isinstance(getattr(m, "pattern", None), str)]
+
+
+def _annotation_patterns(annotation: Any) -> list[str]:
+    """The patterns of an annotation's constrained strings (list items, dict values)."""
+    found: list[str] = []
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) is dict:
+        args = args[1:]  # the keys: :func:`_key_patterns`
+    for arg in args:
+        if isinstance(arg, FieldInfo):
+            found += _metadata_patterns(arg.metadata)
+        elif not (isinstance(arg, type) and issubclass(arg, BaseModel)):
+            found += _annotation_patterns(arg)
+    return found
+
+
+def _key_patterns(annotation: Any) -> list[str]:
+    """The patterns of a map's keys (entity names, variable names); also ``dict | None``."""
+    maps = [annotation, *typing.get_args(annotation)]
+    for candidate in maps:
+        if typing.get_origin(candidate) is dict:
+            key = typing.get_args(candidate)[0]
+            infos = [a for a in typing.get_args(key) if isinstance(a, FieldInfo)]
+            return [p for info in infos for p in _metadata_patterns(info.metadata)]
+    return []
+
+
+def _listed(label: str, patterns: list[str]) -> str:
+    if not patterns:
+        return ""
+    return f" {label}: " + ", ".join(f"`{p}`" for p in dict.fromkeys(patterns)) + "."
+
+
+def _patterns(info: FieldInfo) -> str:
+    """' Pattern: `...`.' for the regular expressions a value (and ' Keys: ...' a map's
+    keys) must match, or ''."""
+    values = _metadata_patterns(info.metadata) + _annotation_patterns(info.annotation)
+    return _listed("Pattern", values) + _listed("Keys", _key_patterns(info.annotation))
+
+
 def _row(name: str, info: FieldInfo) -> str:
     extra = info.json_schema_extra
     tiered = "tiered" if isinstance(extra, dict) and extra.get(TIER_MARK) else ""
-    description = (info.description or "").replace("|", "\\|")
+    description = ((info.description or "") + _patterns(info)).strip().replace("|", "\\|")
     kind = _name(info.annotation)
     kind = kind if "`" in kind else kind.replace("|", "\\|")
     return f"| `{name}` | {kind} | {_default(info)} | {tiered} | {description} |"

@@ -24,6 +24,7 @@ from tfgen.spec.model import (
     GeneratedName,
     Platform,
     Service,
+    exec_names,
     name_prefix,
     platform_names,
     secret_name,
@@ -41,6 +42,7 @@ PATH_PATTERN_CHARS = re.compile(r"^[A-Za-z0-9_\-.$/~\"'@:+&()!,;=*?]+$")
 # https://repost.aws/knowledge-center/ecs-fargate-docker-timeout-error
 TASK_INTERFACE_ENDPOINTS = ("ecr.api", "ecr.dkr", "logs")
 SECRETS_ENDPOINT = "secretsmanager"
+EXEC_ENDPOINT = "ssmmessages"  # ECS Exec sessions
 TASK_GATEWAY_ENDPOINTS = ("s3",)
 
 
@@ -50,21 +52,6 @@ def _problem(
     """A problem at the value of ``path`` (``key=True``: at its key, e.g. an entity name)."""
     where = source.locate(path) if key else source.where(path)
     return Problem(code, message, where, hint)
-
-
-def unique_ports(p: Platform, src: Source) -> Iterator[Problem]:
-    seen: dict[int, str] = {}
-    for name, svc in sorted(p.services.items()):
-        if svc.port in seen:
-            yield _problem(
-                src,
-                ("services", name, "port"),
-                "TFG201",
-                f"port {svc.port} is already used by {seen[svc.port]}",
-                "give every service its own container port",
-            )
-        else:
-            seen[svc.port] = name
 
 
 def routes(p: Platform, src: Source) -> Iterator[Problem]:
@@ -214,7 +201,8 @@ def secret_refs(p: Platform, src: Source) -> Iterator[Problem]:
 
 def image_tags(p: Platform, src: Source) -> Iterator[Problem]:
     for name, svc in sorted(p.services.items()):
-        if svc.image.tag.lower() == "latest":
+        image = svc.image
+        if image.tag is not None and image.tag.lower() == "latest":
             yield _problem(
                 src,
                 ("services", name, "image", "tag"),
@@ -223,6 +211,74 @@ def image_tags(p: Platform, src: Source) -> Iterator[Problem]:
                 "reproducible",
                 "pin a version tag (e.g. 1.4.2) or a sha256 digest",
             )
+        if image.uri is not None and not _pinned(image.uri):
+            yield _problem(
+                src,
+                ("services", name, "image", "uri"),
+                "TFG211",
+                f"image {image.uri!r} is not pinned: an untagged or 'latest' reference can "
+                "change under a running service",
+                "add a version tag (e.g. :1.27) or a digest (@sha256:...)",
+            )
+
+
+def _pinned(uri: str) -> bool:
+    """A reference with a digest, or with a tag other than 'latest'."""
+    if "@sha256:" in uri:
+        return True
+    last = uri.rsplit("/", 1)[-1]
+    return ":" in last and last.rsplit(":", 1)[1].lower() != "latest"
+
+
+def image_sources(p: Platform, src: Source) -> Iterator[Problem]:
+    """Exactly one of tag and uri; registry credentials only for external images."""
+    for name, svc in sorted(p.services.items()):
+        image = svc.image
+        base: PathKey = ("services", name, "image")
+        if (image.tag is None) == (image.uri is None):
+            both = image.tag is not None
+            yield _problem(
+                src,
+                (*base, "uri") if both else base,
+                "TFG228",
+                f"{name}'s image has {'both tag and uri' if both else 'neither tag nor uri'}",
+                "give a tag in the service's own ECR repository, or the uri of an external image",
+            )
+        if image.credentials is not None and image.uri is None:
+            yield _problem(
+                src,
+                (*base, "credentials"),
+                "TFG228",
+                "registry credentials apply only to an external image (uri)",
+                "remove credentials, or use uri",
+            )
+        elif image.credentials is not None and image.credentials not in p.secrets:
+            known = ", ".join(sorted(p.secrets)) or "none defined"
+            yield _problem(
+                src,
+                (*base, "credentials"),
+                "TFG210",
+                f"secret {image.credentials!r} is not defined in secrets (known: {known})",
+                "add it under secrets: or fix the name",
+            )
+
+
+def image_kinds(base: Platform, env: Platform, src: Source, env_name: str) -> Iterator[Problem]:
+    """An environment keeps each service's kind of image: whether the service has its own
+    ECR repository is structure, shared by every workspace."""
+    for name, svc in sorted(env.services.items()):
+        shared = base.services.get(name)
+        if shared is None or shared.image.external == svc.image.external:
+            continue
+        field = "uri" if svc.image.uri is not None else "tag"
+        yield _problem(
+            src,
+            ("services", name, "image", field),
+            "TFG228",
+            f"{env_name} gives {name} {'an external image' if svc.image.external else 'an ECR tag'}"
+            f" where specs/ give {'an external image' if shared.image.external else 'an ECR tag'}",
+            "use the same kind of image (tag or uri) in every environment",
+        )
 
 
 def _subnets(p: Platform) -> Iterator[tuple[PathKey, ipaddress.IPv4Network]]:
@@ -298,9 +354,12 @@ class _NameOrigin:
     hint: str
 
 
-def _platform_names() -> Iterator[tuple[_NameOrigin, GeneratedName]]:
+def _platform_names(p: Platform) -> Iterator[tuple[_NameOrigin, GeneratedName]]:
     shorter = "shorten the platform name or the environment name"
-    for gen in platform_names().values():
+    names = list(platform_names().values())
+    if any(svc.exec for svc in p.services.values()):
+        names += exec_names().values()
+    for gen in names:
         yield _NameOrigin(("platform", "name"), False, shorter), gen
 
 
@@ -352,7 +411,7 @@ def name_lengths(
     service already checked (the same object, with the same name prefixes) is not redone.
     """
     prefixes = tuple(name_prefix(p, env) for env in sorted(environments))
-    worst = _worst(_platform_names(), prefixes)
+    worst = _worst(_platform_names(p), prefixes)
     for name, svc in sorted(p.services.items()):
         if memo is None:
             worst.update(_worst(_service_names(name, svc), prefixes))
@@ -448,8 +507,10 @@ def private_egress(p: Platform, src: Source) -> Iterator[Problem]:
         return
     endpoints = p.network.endpoints
     interface = list(TASK_INTERFACE_ENDPOINTS)
-    if any(svc.secrets for svc in p.services.values()):
+    if any(svc.secrets or svc.image.credentials for svc in p.services.values()):
         interface.append(SECRETS_ENDPOINT)
+    if any(svc.exec for svc in p.services.values()):
+        interface.append(EXEC_ENDPOINT)
     missing = [e for e in interface if e not in endpoints.interface]
     missing += [f"{e} (gateway)" for e in TASK_GATEWAY_ENDPOINTS if e not in endpoints.gateway]
     if missing:
@@ -460,6 +521,17 @@ def private_egress(p: Platform, src: Source) -> Iterator[Problem]:
             "without NAT gateways tasks cannot pull images, write logs or read secrets: "
             f"network.endpoints lacks {', '.join(missing)}",
             "add the endpoints to network.endpoints, or use nat_gateways: single",
+        )
+    external = sorted(name for name, svc in p.services.items() if svc.image.external)
+    if external:
+        yield _problem(
+            src,
+            ("tier", "nat_gateways"),
+            "TFG220",
+            "without NAT gateways tasks cannot pull external images (no VPC endpoint reaches "
+            f"other registries): {', '.join(external)}",
+            "use nat_gateways: single, or push those images to the services' own ECR "
+            "repositories (image.tag)",
         )
 
 
@@ -478,7 +550,7 @@ def routes_need_ingress(p: Platform, src: Source) -> Iterator[Problem]:
 
 
 def hostname_in_zone(p: Platform, src: Source) -> Iterator[Problem]:
-    if p.ingress is None:
+    if p.ingress is None or p.ingress.hosted_zone is None or p.ingress.hostname is None:
         return
     zone, host = p.ingress.hosted_zone, p.ingress.hostname
     if host != zone and not host.endswith(f".{zone}"):
@@ -491,9 +563,94 @@ def hostname_in_zone(p: Platform, src: Source) -> Iterator[Problem]:
         )
 
 
+_TLS_SOURCES = "hosted_zone (with hostname), certificate_arn, or https: false"
+
+
+def ingress_tls(p: Platform, src: Source) -> Iterator[Problem]:
+    """Exactly one source of the listener's TLS; hostname with (and only with) a zone."""
+    ingress = p.ingress
+    if ingress is None:
+        return
+    given = [
+        key
+        for key, present in (
+            ("hosted_zone", ingress.hosted_zone is not None),
+            ("certificate_arn", ingress.certificate_arn is not None),
+            ("https", not ingress.https),
+        )
+        if present
+    ]
+    if len(given) != 1:
+        path: PathKey = ("ingress", given[1]) if given else ("ingress",)
+        yield _problem(
+            src,
+            path,
+            "TFG224",
+            f"ingress needs exactly one of {_TLS_SOURCES}"
+            + (f"; found {' and '.join(given)}" if given else ""),
+            "keep one: a Route 53 zone, an ACM certificate ARN, or HTTP only (dev tiers)",
+        )
+    elif ingress.hosted_zone is not None and ingress.hostname is None:
+        yield _problem(
+            src,
+            ("ingress", "hosted_zone"),
+            "TFG224",
+            "ingress with a hosted_zone needs a hostname",
+            "add hostname: the zone apex or a name inside the zone",
+        )
+    if ingress.hostname is not None and ingress.hosted_zone is None:
+        yield _problem(
+            src,
+            ("ingress", "hostname"),
+            "TFG224",
+            "hostname is used only with hosted_zone (tfgen creates its DNS record there)",
+            "remove hostname, or add the hosted_zone it belongs to",
+        )
+    yield from _certificate_region(p, src)
+
+
+def _certificate_region(p: Platform, src: Source) -> Iterator[Problem]:
+    assert p.ingress is not None
+    arn = p.ingress.certificate_arn
+    region = p.platform.regions.primary
+    if arn is not None and arn.split(":")[3] != region:
+        yield _problem(
+            src,
+            ("ingress", "certificate_arn"),
+            "TFG225",
+            f"the certificate is in {arn.split(':')[3]}; a load balancer in {region} can only "
+            f"use an ACM certificate of {region}",
+            f"import or request the certificate in {region}",
+        )
+
+
+def http_only_allowed(p: Platform, src: Source, env_name: str) -> Iterator[Problem]:
+    """HTTP only where the environment's tier allows it (checked per environment: the
+    specs alone deploy nowhere)."""
+    if p.ingress is not None and not p.ingress.https and not p.tier.allow_http_only:
+        yield _problem(
+            src,
+            ("ingress", "https"),
+            "TFG226",
+            f"https: false is not allowed in {env_name} (its tier.allow_http_only is false)",
+            "set tier.allow_http_only: true in the environments that may serve HTTP only, "
+            "or give a hosted_zone or certificate_arn",
+        )
+
+
+def http_only_warning(p: Platform, src: Source) -> Iterator[Problem]:
+    if p.ingress is not None and not p.ingress.https:
+        yield _problem(
+            src,
+            ("ingress", "https"),
+            "TFG227",
+            "the load balancer serves plain HTTP (no TLS): for development tiers only",
+            "give a hosted_zone or certificate_arn before real traffic reaches it",
+        )
+
+
 RULES: tuple[Rule, ...] = (
     routes_need_ingress,
-    unique_ports,
     health_checks,
     routes,
     scale_bounds,
@@ -501,6 +658,7 @@ RULES: tuple[Rule, ...] = (
     capacity,
     secret_refs,
     image_tags,
+    image_sources,
     subnet_layout,
     availability_zones,
     short_names,
@@ -508,7 +666,10 @@ RULES: tuple[Rule, ...] = (
     waf_rule_groups,
     private_egress,
     hostname_in_zone,
+    ingress_tls,
 )
+# Rules whose problems are warnings: reported, never blocking.
+WARNINGS: tuple[Rule, ...] = (http_only_warning,)
 
 
 def check_platform(
@@ -523,3 +684,13 @@ def check_platform(
     problems = [secrets.mask(problem, values) for problem in problems]
     problems.extend(secrets.problem(f, src) for f in found)
     return problems
+
+
+def check_environment(base: Platform, env: Platform, src: Source, name: str) -> list[Problem]:
+    """The rules on one environment that compare it with the specs or name it."""
+    return [*image_kinds(base, env, src, name), *http_only_allowed(env, src, name)]
+
+
+def check_warnings(p: Platform, src: Source) -> list[Problem]:
+    """The problems that are reported as warnings (they do not stop the render)."""
+    return [problem for rule in WARNINGS for problem in rule(p, src)]
