@@ -162,3 +162,12 @@ def test_bad_reference_syntax_is_a_schema_error(project: Path, edit: Edit) -> No
     msgs = _messages(project)
     line = line_of(project / SERVICES, "queues.catalog")
     assert any(m.startswith(f"{SERVICES}:{line}:") for m in msgs)
+
+
+def test_rule_name_too_long(project: Path, edit: Edit) -> None:
+    long = "catalog-events-for-the-search-index-xx"
+    edit(MESSAGING, "      catalog-events:\n", f"      {long}:\n")
+    [msg] = _messages(project)
+    line = line_of(project / MESSAGING, long)
+    assert msg.startswith(f"{MESSAGING}:{line}:7: TFG212 EventBridge rule name ")
+    assert "exceeds AWS's 64; hint: shorten the rule name" in msg

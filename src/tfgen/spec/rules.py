@@ -27,6 +27,7 @@ from tfgen.spec.model import (
     GeneratedName,
     Platform,
     Service,
+    messaging_names,
     name_prefix,
     platform_names,
     ref_kind,
@@ -332,6 +333,24 @@ def _secret_names(p: Platform) -> Iterator[tuple[_NameOrigin, GeneratedName]]:
         yield origin, secret_name(name)
 
 
+def _messaging_names(p: Platform) -> Iterator[tuple[_NameOrigin, GeneratedName]]:
+    names = messaging_names()
+
+    def named(kind: str, entity: str) -> GeneratedName:
+        gen = names[kind]
+        return GeneratedName(gen.kind, gen.pattern.replace("{key}", entity), gen.limit)
+
+    for bus, spec in sorted(p.buses.items()):
+        yield _NameOrigin(("buses", bus), True, "shorten the bus name"), named("bus", bus)
+        for rule in sorted(spec.rules):
+            origin = _NameOrigin(("buses", bus, "rules", rule), True, "shorten the rule name")
+            yield origin, named("rule", f"{bus}-{rule}")
+    for queue in sorted(p.queues):
+        yield _NameOrigin(("queues", queue), True, "shorten the queue name"), named("queue", queue)
+    for topic in sorted(p.topics):
+        yield _NameOrigin(("topics", topic), True, "shorten the topic name"), named("topic", topic)
+
+
 _Worst = dict[tuple[_NameOrigin, str], tuple[str, GeneratedName]]
 
 
@@ -366,6 +385,7 @@ def name_lengths(
             check = partial(_worst, _service_names(name, svc), prefixes)
             worst.update(memo.get((svc,), ("names", name, prefixes), check))
     worst.update(_worst(_secret_names(p), prefixes))
+    worst.update(_worst(_messaging_names(p), prefixes))
     for (origin, _), (full, gen) in worst.items():
         yield _problem(
             src,
