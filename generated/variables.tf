@@ -151,7 +151,7 @@ variable "queues" {
   }))
 
   validation {
-    condition     = toset(keys(var.queues)) == toset(["catalog", "catalog-dlq", "fulfillment", "fulfillment-dlq", "notifications", "notifications-dlq"])
+    condition     = join(",", sort(keys(var.queues))) == "catalog,catalog-dlq,fulfillment,fulfillment-dlq,notifications,notifications-dlq"
     error_message = "The queues map must have exactly one entry per queue in the specs."
   }
 
