@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from helpers import Edit, line_of
+from tfgen.cli import main
 from tfgen.errors import UserError
 from tfgen.pipeline import load_project
 
@@ -171,3 +175,25 @@ def test_rule_name_too_long(project: Path, edit: Edit) -> None:
     line = line_of(project / MESSAGING, long)
     assert msg.startswith(f"{MESSAGING}:{line}:7: TFG212 EventBridge rule name ")
     assert "exceeds AWS's 64; hint: shorten the rule name" in msg
+
+
+def _files(project: Path) -> list[bytes]:
+    return sorted(p.read_bytes() for p in (project / "generated").rglob("*") if p.is_file())
+
+
+def test_cli_reports_the_rule_and_writes_nothing(project: Path, edit: Edit) -> None:
+    """As a real subprocess and through click's CliRunner: one located line, exit 2."""
+    edit(MESSAGING, "{queue: catalog-dlq, max_receives: 3}", "{queue: catalog, max_receives: 3}")
+    before = _files(project)
+    line = line_of(project / MESSAGING, "{queue: catalog, max_receives: 3}")
+    expected = "TFG242 queue catalog is its own dead-letter queue"
+    proc = subprocess.run([sys.executable, "-m", "tfgen", "render", "--all"], cwd=project,
+                          capture_output=True, text=True, check=False, timeout=120)  # fmt: skip
+    assert proc.returncode == 2
+    assert f"{MESSAGING}:{line}:" in proc.stderr
+    assert expected in proc.stderr
+    assert "Traceback" not in proc.stderr
+    result = CliRunner().invoke(main, ["--project", str(project), "render", "--all"])
+    assert result.exit_code == 2
+    assert expected in result.output
+    assert _files(project) == before
