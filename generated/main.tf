@@ -83,4 +83,20 @@ module "ecs" {
   container_insights    = var.container_insights
   log_retention_days    = var.log_retention_days
   services              = var.services
+  bus_arns              = module.messaging.bus_arns
+  bus_names             = module.messaging.bus_names
+  topic_arns            = module.messaging.topic_arns
+  queue_arns            = module.messaging.queue_arns
+  queue_urls            = module.messaging.queue_urls
+  messaging_kms_key_arn = module.messaging.kms_key_arn
+}
+
+# Buses, rules, queues and topics (specs: buses, queues, topics). The bus policies admit the
+# task roles of the services that publish; the services get the ARNs and URLs they use.
+module "messaging" {
+  source = "./modules/messaging"
+
+  name           = local.name
+  task_role_arns = module.ecs.task_role_arns
+  queues         = var.queues
 }

@@ -29,3 +29,18 @@ output "ecr_repository_urls" {
   description = "ECR repository URL per service."
   value       = module.ecr.repository_urls
 }
+
+output "queue_urls" {
+  description = "SQS queue URL per spec queue."
+  value       = module.messaging.queue_urls
+}
+
+output "bus_names" {
+  description = "EventBridge bus name per spec bus."
+  value       = module.messaging.bus_names
+}
+
+output "topic_arns" {
+  description = "SNS topic ARN per spec topic."
+  value       = module.messaging.topic_arns
+}

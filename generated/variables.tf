@@ -143,3 +143,20 @@ variable "services" {
     error_message = "Images must be pinned to versions or digests, not latest."
   }
 }
+
+variable "queues" {
+  description = "Per-queue tier values (message retention in seconds), one entry per queue in the specs."
+  type = map(object({
+    retention_seconds = number
+  }))
+
+  validation {
+    condition     = join(",", sort(keys(var.queues))) == "catalog,catalog-dlq,fulfillment,fulfillment-dlq,notifications,notifications-dlq"
+    error_message = "The queues map must have exactly one entry per queue in the specs."
+  }
+
+  validation {
+    condition     = alltrue([for q in values(var.queues) : q.retention_seconds >= 60 && q.retention_seconds <= 1209600])
+    error_message = "SQS keeps messages 60 to 1209600 seconds."
+  }
+}

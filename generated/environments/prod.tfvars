@@ -97,3 +97,23 @@ services = {
     capacity           = { base = 0, fargate = 1, fargate_spot = 0 }
   }
 }
+queues = {
+  "catalog" = {
+    retention_seconds = 345600
+  }
+  "catalog-dlq" = {
+    retention_seconds = 1209600
+  }
+  "fulfillment" = {
+    retention_seconds = 345600
+  }
+  "fulfillment-dlq" = {
+    retention_seconds = 1209600
+  }
+  "notifications" = {
+    retention_seconds = 345600
+  }
+  "notifications-dlq" = {
+    retention_seconds = 604800
+  }
+}

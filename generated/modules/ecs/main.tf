@@ -102,6 +102,44 @@ resource "aws_iam_role" "task" {
   assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
 }
 
+# Services with relations (publishes, consumes): their task role may use exactly those buses,
+# topics and queues, and the messaging key as far as they need it (render/messaging.py).
+locals {
+  messaging_arns = {
+    bus   = var.bus_arns
+    topic = var.topic_arns
+    queue = var.queue_arns
+    key   = var.messaging_kms_key_arn == null ? {} : { messaging = var.messaging_kms_key_arn }
+  }
+  messaging_values = {
+    bus   = var.bus_names
+    topic = var.topic_arns
+    queue = var.queue_urls
+  }
+}
+
+data "aws_iam_policy_document" "messaging" {
+  for_each = local.messaging_clients
+
+  dynamic "statement" {
+    for_each = each.value.statements
+
+    content {
+      sid       = statement.value.sid
+      actions   = statement.value.actions
+      resources = [for ref in statement.value.resources : local.messaging_arns[ref.kind][ref.name]]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "messaging" {
+  for_each = local.messaging_clients
+
+  name   = "messaging"
+  role   = aws_iam_role.task[each.key].id
+  policy = data.aws_iam_policy_document.messaging[each.key].json
+}
+
 resource "aws_security_group" "this" {
   for_each = local.services
 
@@ -178,9 +216,10 @@ resource "aws_ecs_task_definition" "this" {
       portMappings = [
         { name = "http", containerPort = each.value.port, protocol = "tcp" }
       ]
-      environment = [
-        for key in sort(keys(var.services[each.key].environment)) : { name = key, value = var.services[each.key].environment[key] }
-      ]
+      environment = concat(
+        [for key in sort(keys(var.services[each.key].environment)) : { name = key, value = var.services[each.key].environment[key] }],
+        [for key, ref in try(local.messaging_clients[each.key].environment, {}) : { name = key, value = local.messaging_values[ref.kind][ref.name] }],
+      )
       secrets = [
         for name, secret in each.value.secrets : {
           name      = name

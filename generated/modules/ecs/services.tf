@@ -178,4 +178,36 @@ locals {
 
   services_with_exec = {
   }
+
+  messaging_clients = {
+    # spec: services.catalog-service
+    "catalog-service" = {
+      statements = [{ sid = "PutEvents", actions = ["events:PutEvents"], resources = [{ kind = "bus", name = "bookstore" }] }]
+      environment = {
+        BOOKSTORE_BUS_NAME = { kind = "bus", name = "bookstore" }
+      }
+    }
+    # spec: services.notifications-service
+    "notifications-service" = {
+      statements = [{ sid = "Consume", actions = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], resources = [{ kind = "queue", name = "notifications" }] }, { sid = "MessagingKey", actions = ["kms:Decrypt"], resources = [{ kind = "key", name = "messaging" }] }]
+      environment = {
+        NOTIFICATIONS_QUEUE_URL = { kind = "queue", name = "notifications" }
+      }
+    }
+    # spec: services.order-service
+    "order-service" = {
+      statements = [{ sid = "PutEvents", actions = ["events:PutEvents"], resources = [{ kind = "bus", name = "bookstore" }] }, { sid = "Consume", actions = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], resources = [{ kind = "queue", name = "fulfillment" }] }, { sid = "MessagingKey", actions = ["kms:Decrypt"], resources = [{ kind = "key", name = "messaging" }] }]
+      environment = {
+        BOOKSTORE_BUS_NAME    = { kind = "bus", name = "bookstore" }
+        FULFILLMENT_QUEUE_URL = { kind = "queue", name = "fulfillment" }
+      }
+    }
+    # spec: services.search-service
+    "search-service" = {
+      statements = [{ sid = "Consume", actions = ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"], resources = [{ kind = "queue", name = "catalog" }] }, { sid = "MessagingKey", actions = ["kms:Decrypt"], resources = [{ kind = "key", name = "messaging" }] }]
+      environment = {
+        CATALOG_QUEUE_URL = { kind = "queue", name = "catalog" }
+      }
+    }
+  }
 }

@@ -79,3 +79,39 @@ variable "services" {
     })
   }))
 }
+
+variable "bus_arns" {
+  description = "EventBridge bus ARN per spec bus (the services that publish to it)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "bus_names" {
+  description = "EventBridge bus name per spec bus (<NAME>_BUS_NAME of its publishers)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "topic_arns" {
+  description = "SNS topic ARN per spec topic (<NAME>_TOPIC_ARN of its publishers)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "queue_arns" {
+  description = "SQS queue ARN per spec queue (the services that consume it)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "queue_urls" {
+  description = "SQS queue URL per spec queue (<NAME>_QUEUE_URL of its consumers)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "messaging_kms_key_arn" {
+  description = "KMS key of the topics and queues (null: no messaging)."
+  type        = string
+  default     = null
+}

@@ -18,6 +18,7 @@ from tfgen.awsfacts import (
     LOG_RETENTION_DAYS,
 )
 from tfgen.render import hcl
+from tfgen.render.messaging import messaging_flags
 from tfgen.spec.model import (
     ACCOUNT_ID,
     NAME_PREFIX,
@@ -29,6 +30,7 @@ from tfgen.spec.model import (
     Secret,
     Service,
     exec_names,
+    messaging_names,
     platform_names,
     secret_name,
     service_names,
@@ -252,6 +254,9 @@ def shared_context(platform: Platform, environments: list[str]) -> dict[str, Any
         "elb_log_service": ELB_LOG_DELIVERY_SERVICE,
         "fargate_pairs": fargate_pairs(),
         "retention_days": list(LOG_RETENTION_DAYS),
+        "queue_keys": sorted(platform.queues),
+        "messaging": messaging_flags(platform),
+        "messaging_names": {key: name_expr(n) for key, n in messaging_names().items()},
     }
 
 

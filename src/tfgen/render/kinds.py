@@ -35,7 +35,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from tfgen.render import hcl
+from tfgen.render import hcl, messaging
 from tfgen.render.context import (
     ecr_entry,
     ecs_entry,
@@ -45,7 +45,7 @@ from tfgen.render.context import (
     secret_entry,
     secret_reader_entry,
 )
-from tfgen.spec.model import Platform, Secret, Service
+from tfgen.spec.model import Bus, BusRule, Platform, Queue, Secret, Service, Subscription, Topic
 
 SpecPath = tuple[str, ...]
 Predicate = Callable[[Any], bool]
@@ -124,11 +124,22 @@ class EntityKind:
     model: type[BaseModel]
     placements: tuple[Placement, ...]
     tier_fields: Mapping[str, SpecPath] = field(default_factory=dict)
+    # Entities nested in the section (the rules of a bus) or seen with the platform around
+    # them (a bus with its publishers): ``collect`` lists them by key, and ``marker`` gives
+    # the spec path of a key (``<bus>/<rule>`` -> ``buses.<bus>.rules.<rule>``).
+    collect: Callable[[Platform], Mapping[str, Any]] | None = None
+    marker: Callable[[str], str] | None = None
 
     def entities(self, platform: Platform) -> dict[str, Any]:
         """The kind's entities, by name, sorted (the order of every rendered map)."""
+        if self.collect is not None:
+            return dict(sorted(self.collect(platform).items()))
         found: Mapping[str, Any] = getattr(platform, self.section, None) or {}
         return dict(sorted(found.items()))
+
+    def spec_path(self, key: str) -> str:
+        """The dotted spec path of an entity key (its ``# spec:`` marker)."""
+        return self.marker(key) if self.marker is not None else f"{self.section}.{key}"
 
     def placed(
         self, platform: Platform, placement: Placement, emap: EntityMap | None = None
@@ -176,6 +187,7 @@ def _has_own_images(platform: Platform) -> bool:
 
 _READERS = "services_with_secrets"
 _EXEC = "services_with_exec"
+_CLIENTS = "messaging_clients"
 _INGRESS_RULE = "aws_vpc_security_group_ingress_rule"
 _EGRESS_RULE = "aws_vpc_security_group_egress_rule"
 
@@ -199,6 +211,7 @@ SERVICES = EntityKind(
                 EntityMap("routed_services", routed_entry, _routed),
                 EntityMap(_READERS, secret_reader_entry, _has_secrets),
                 EntityMap(_EXEC, exec_entry, _exec),
+                EntityMap(_CLIENTS, messaging.messaging_client_entry, messaging.has_relations),
             ),
             resources=(
                 Resource("aws_cloudwatch_log_group", "this", "{id}"),
@@ -210,6 +223,8 @@ SERVICES = EntityKind(
                 ),
                 Resource("aws_iam_role", "task", "{id}_task"),
                 Resource("aws_iam_role_policy", "exec", local=_EXEC),
+                Resource("aws_iam_policy_document", "messaging", data=True, local=_CLIENTS),
+                Resource("aws_iam_role_policy", "messaging", local=_CLIENTS),
                 Resource("aws_security_group", "this", "{id}"),
                 Resource(_INGRESS_RULE, "from_alb", "{id}_from_alb", local="routed_services"),
                 Resource(_EGRESS_RULE, "alb_to", "alb_to_{id}", local="routed_services"),
@@ -266,7 +281,135 @@ SECRETS = EntityKind(
     ),
 )
 
-KINDS: tuple[EntityKind, ...] = (SERVICES, SECRETS)
+
+def _nested(child: str, *more: str) -> Callable[[str], str]:
+    """Marker of a nested key: ``a/b`` -> ``<section>.a.<child>.b`` (+ ``more``)."""
+
+    def marker(key: str) -> str:
+        parent, name = key.split("/")[:2]
+        return ".".join((parent, child, name, *more))
+
+    return marker
+
+
+def _section_marker(section: str, inner: Callable[[str], str]) -> Callable[[str], str]:
+    return lambda key: f"{section}.{inner(key)}"
+
+
+_MESSAGING = "messaging"
+
+QUEUES = EntityKind(
+    section="queues",
+    model=Queue,
+    collect=messaging.queue_views,
+    placements=(
+        Placement(
+            module=_MESSAGING,
+            maps=(
+                EntityMap("queues", messaging.queue_entry),
+                EntityMap("source_queues", messaging.source_queue_entry, messaging.is_source),
+                EntityMap(
+                    "dead_letter_queues",
+                    messaging.dead_letter_queue_entry,
+                    messaging.is_dead_letter,
+                ),
+                EntityMap("queue_policies", messaging.queue_policy_entry, messaging.has_senders),
+            ),
+            resources=(
+                Resource("aws_sqs_queue", "this", local="source_queues"),
+                Resource("aws_sqs_queue", "dead_letter", local="dead_letter_queues"),
+                Resource("aws_iam_policy_document", "queue", data=True, local="queue_policies"),
+                Resource("aws_sqs_queue_policy", "this", local="queue_policies"),
+            ),
+        ),
+    ),
+    tier_fields={"retention_seconds": ("retention_seconds",)},
+)
+
+BUSES = EntityKind(
+    section="buses",
+    model=Bus,
+    collect=messaging.bus_views,
+    placements=(
+        Placement(
+            module=_MESSAGING,
+            maps=(
+                EntityMap("buses", messaging.bus_entry),
+                EntityMap("published_buses", messaging.bus_policy_entry, messaging.published),
+            ),
+            resources=(
+                Resource("aws_cloudwatch_event_bus", "this"),
+                Resource("aws_iam_policy_document", "bus", data=True, local="published_buses"),
+                Resource("aws_cloudwatch_event_bus_policy", "this", local="published_buses"),
+            ),
+        ),
+    ),
+)
+
+BUS_RULES = EntityKind(
+    section="buses",
+    model=BusRule,
+    collect=messaging.rule_views,
+    marker=_section_marker("buses", _nested("rules")),
+    placements=(
+        Placement(
+            module=_MESSAGING,
+            maps=(EntityMap("rules", messaging.rule_entry),),
+            resources=(Resource("aws_cloudwatch_event_rule", "this"),),
+        ),
+    ),
+)
+
+RULE_TARGETS = EntityKind(
+    section="buses",
+    model=BusRule,
+    collect=messaging.target_views,
+    marker=_section_marker("buses", _nested("rules", "targets")),
+    placements=(
+        Placement(
+            module=_MESSAGING,
+            maps=(EntityMap("rule_targets", messaging.target_entry),),
+            resources=(Resource("aws_cloudwatch_event_target", "this"),),
+        ),
+    ),
+)
+
+TOPICS = EntityKind(
+    section="topics",
+    model=Topic,
+    placements=(
+        Placement(
+            module=_MESSAGING,
+            maps=(EntityMap("topics", messaging.topic_entry),),
+            resources=(Resource("aws_sns_topic", "this"),),
+        ),
+    ),
+)
+
+TOPIC_SUBSCRIPTIONS = EntityKind(
+    section="topics",
+    model=Subscription,
+    collect=messaging.subscription_views,
+    marker=_section_marker("topics", _nested("subscriptions")),
+    placements=(
+        Placement(
+            module=_MESSAGING,
+            maps=(EntityMap("subscriptions", messaging.subscription_entry),),
+            resources=(Resource("aws_sns_topic_subscription", "this"),),
+        ),
+    ),
+)
+
+KINDS: tuple[EntityKind, ...] = (
+    SERVICES,
+    SECRETS,
+    QUEUES,
+    BUSES,
+    BUS_RULES,
+    RULE_TARGETS,
+    TOPICS,
+    TOPIC_SUBSCRIPTIONS,
+)
 
 
 # --------------------------------------------------------------------------- queries

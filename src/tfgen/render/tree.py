@@ -92,7 +92,8 @@ def _entity_files(
             }
             for emap in placement.maps
         }
-        context = {**shared, "section": kind.section, "maps": maps}
+        markers = {n: kind.spec_path(n) for m in maps.values() for n in m}
+        context = {**shared, "section": kind.section, "maps": maps, "markers": markers}
         folder = f"modules/{placement.module}"
         files[f"{folder}/{placement.local}.tf"] = _render(ENTITIES_TEMPLATE, context)
         found = (

@@ -215,6 +215,136 @@ class Network(Strict):
     flow_logs: FlowLogs = Field(default_factory=FlowLogs, description="VPC flow logs.")
 
 
+# --- messaging ----------------------------------------------------------------------------
+#
+# Relations name an entity as ``<kind>.<name>``: ``bus.<name>``, ``topic.<name>`` (what a
+# service publishes to) and ``queue.<name>`` (what it consumes, what a rule targets).
+
+BUS_REF = "bus"
+TOPIC_REF = "topic"
+QUEUE_REF = "queue"
+_REF_NAME = r"[a-z][a-z0-9]*(-[a-z0-9]+)*"
+PublishRef = Annotated[
+    str,
+    Field(
+        pattern=rf"^(bus|topic)\.{_REF_NAME}$",
+        description="`bus.<name>` (an entry of `buses`) or `topic.<name>` (of `topics`).",
+    ),
+]
+QueueRef = Annotated[
+    str, Field(pattern=rf"^queue\.{_REF_NAME}$", description="`queue.<name>` (of `queues`).")
+]
+# SQS: 60 seconds .. 14 days; visibility 0 .. 12 hours.
+QueueSeconds = Annotated[int, Field(ge=60, le=1_209_600)]
+VisibilitySeconds = Annotated[int, Field(ge=0, le=43_200)]
+
+
+def ref_name(ref: str) -> str:
+    """The entity name of a relation reference (``queue.orders`` -> ``orders``)."""
+    return ref.split(".", 1)[1]
+
+
+def ref_kind(ref: str) -> str:
+    return ref.split(".", 1)[0]
+
+
+class EventPattern(Strict):
+    """The EventBridge event pattern of a rule: events whose source and detail-type match."""
+
+    source: list[Annotated[str, Field(min_length=1, max_length=256)]] = Field(
+        min_length=1, description="Event sources (the `Source` of PutEvents), any of."
+    )
+    detail_type: list[Annotated[str, Field(min_length=1, max_length=128)]] = Field(
+        default_factory=list, description="Detail types (`DetailType`), any of; empty: all."
+    )
+
+
+class Retry(Strict):
+    """How EventBridge retries delivery to a target before it sends the event to the DLQ."""
+
+    max_attempts: Annotated[int, Field(ge=0, le=185)] = 185
+    max_event_age: Annotated[int, Field(ge=60, le=86_400)] = Field(
+        86_400, description="Seconds an undelivered event is retried."
+    )
+
+
+class BusRule(Strict):
+    """An EventBridge rule on a bus: matching events go to queues."""
+
+    description: str | None = Field(None, max_length=512)
+    pattern: EventPattern = Field(description="Which events the rule matches.")
+    targets: list[QueueRef] = Field(
+        min_length=1,
+        max_length=5,
+        description="Queues that receive the matching events (`queue.<name>`); each gets its "
+        "queue's dead-letter queue for undeliverable events.",
+    )
+    retry: Retry = Field(default_factory=Retry, description="Delivery retry policy.")
+
+
+class Bus(Strict):
+    """A custom EventBridge event bus. Only the task roles of services that publish to it
+    (`services.<name>.publishes: [bus.<bus>]`) may put events on it."""
+
+    description: str | None = Field(None, max_length=512)
+    rules: dict[Name, BusRule] = Field(
+        default_factory=dict, description="Rules by name: event pattern -> queues."
+    )
+
+
+class DeadLetter(Strict):
+    """Where messages go after ``max_receives`` failed receives (the SQS redrive policy)."""
+
+    queue: Name = Field(description="Name of another entry of `queues` (the dead-letter queue).")
+    max_receives: Annotated[int, Field(ge=1, le=1000)] = Field(
+        description="Receives before a message moves to the dead-letter queue (maxReceiveCount)."
+    )
+
+
+class Queue(Strict):
+    """An SQS queue, encrypted with the platform's messaging KMS key. A queue either names
+    its dead-letter queue, or is the dead-letter queue of another queue."""
+
+    dead_letter: DeadLetter | None = Field(
+        None, description="Dead-letter queue and redrive count; omit only on dead-letter queues."
+    )
+    visibility_timeout: VisibilitySeconds = Field(
+        30, description="Seconds a received message stays hidden from other consumers."
+    )
+    processing_timeout: Annotated[int, Field(ge=0, le=43_200)] = Field(
+        0,
+        description="Longest time in seconds a consumer (an ECS task) takes for one message; "
+        "visibility_timeout must be at least this (TFG244).",
+    )
+    retention_seconds: QueueSeconds = tiered(
+        345_600, description="Seconds a message is kept (60 .. 1,209,600)."
+    )
+
+
+SubscriptionProtocol = Literal["email", "https", "sqs"]
+
+
+class Subscription(Strict):
+    """A subscription to a topic: an email address, an HTTPS endpoint or a queue."""
+
+    protocol: SubscriptionProtocol
+    endpoint: str = Field(
+        min_length=1,
+        max_length=2048,
+        description="email: the address; https: the URL (no credentials or tokens in it); "
+        "sqs: `queue.<name>`.",
+    )
+
+
+class Topic(Strict):
+    """An SNS topic, encrypted with the platform's messaging KMS key."""
+
+    description: str | None = Field(None, max_length=512)
+    subscriptions: dict[Name, Subscription] = Field(
+        default_factory=dict, description="Subscriptions by name."
+    )
+
+
 # --- services -----------------------------------------------------------------------------
 
 
@@ -399,6 +529,17 @@ class Service(Strict):
         pattern=r"^[a-z]([a-z0-9-]{0,11}[a-z0-9])?$",
         description="Name used where AWS limits length (target groups); default: the name "
         "without a trailing '-service'. Unique across services.",
+    )
+    publishes: list[PublishRef] = Field(
+        default_factory=list,
+        description="Buses and topics the service publishes to (`bus.<name>`, `topic.<name>`): "
+        "its task role may PutEvents / Publish on exactly those, and the task gets "
+        "<NAME>_BUS_NAME / <NAME>_TOPIC_ARN.",
+    )
+    consumes: list[QueueRef] = Field(
+        default_factory=list,
+        description="Queues the service consumes (`queue.<name>`): its task role may receive "
+        "and delete their messages, and the task gets <NAME>_QUEUE_URL.",
     )
 
 
@@ -641,6 +782,11 @@ class Platform(Strict):
         description="Secrets Manager entries by name; services reference them in their "
         "`secrets` map. Values are set out of band, never in the spec.",
     )
+    buses: dict[Name, Bus] = Field(
+        default_factory=dict, description="EventBridge custom buses (with rules) by name."
+    )
+    queues: dict[Name, Queue] = Field(default_factory=dict, description="SQS queues by name.")
+    topics: dict[Name, Topic] = Field(default_factory=dict, description="SNS topics by name.")
     tier: Tier = Field(
         default_factory=Tier,
         description="Values that differ by environment tier (NAT, retention, protection).",
@@ -744,4 +890,36 @@ def platform_names() -> dict[str, GeneratedName]:
         "web_acl": GeneratedName("web ACL", p, 128),
         "waf_log_group": GeneratedName("CloudWatch log group", f"aws-waf-logs-{p}", 512),
         "kms_alias": GeneratedName("KMS alias", f"alias/{p}", 256),
+    }
+
+
+# --- relation environment -----------------------------------------------------------------
+#
+# The plain variables a task gets for its relations: <NAME>_BUS_NAME for a bus it publishes
+# to, <NAME>_TOPIC_ARN for a topic, <NAME>_QUEUE_URL for a queue it consumes (NAME: the
+# entity name in upper case, '-' as '_').
+
+RELATION_VARIABLES = {BUS_REF: "BUS_NAME", TOPIC_REF: "TOPIC_ARN", QUEUE_REF: "QUEUE_URL"}
+
+
+def relation_variable(ref: str) -> str:
+    suffix = RELATION_VARIABLES[ref_kind(ref)]
+    return f"{ref_name(ref).upper().replace('-', '_')}_{suffix}"
+
+
+def relation_environment(service: Service) -> dict[str, tuple[str, str]]:
+    """Variable -> (kind, relation reference) for every relation of ``service``, sorted."""
+    refs = [*service.publishes, *service.consumes]
+    return dict(sorted((relation_variable(r), (ref_kind(r), r)) for r in refs))
+
+
+def messaging_names() -> dict[str, GeneratedName]:
+    """Names of the messaging resources ({key}: the entity; rules: '<bus>-<rule>')."""
+    p, key = NAME_PREFIX, "{key}"
+    return {
+        "bus": GeneratedName("EventBridge bus", f"{p}-{key}", 256),
+        "rule": GeneratedName("EventBridge rule", f"{p}-{key}", 64),
+        "queue": GeneratedName("SQS queue", f"{p}-{key}", 80),
+        "topic": GeneratedName("SNS topic", f"{p}-{key}", 256),
+        "kms_alias": GeneratedName("KMS alias", f"alias/{p}-messaging", 256),
     }

@@ -19,14 +19,21 @@ from tfgen.spec import secrets
 from tfgen.spec.loader import Source
 from tfgen.spec.memo import Memo
 from tfgen.spec.model import (
+    BUS_REF,
+    QUEUE_REF,
+    TOPIC_REF,
     WAF_CONFIGURED_RULE_GROUPS,
     WAF_MANAGED_RULE_GROUPS,
     GeneratedName,
     Platform,
     Service,
     exec_names,
+    messaging_names,
     name_prefix,
     platform_names,
+    ref_kind,
+    ref_name,
+    relation_environment,
     secret_name,
     service_names,
     short_name,
@@ -385,6 +392,24 @@ def _secret_names(p: Platform) -> Iterator[tuple[_NameOrigin, GeneratedName]]:
         yield origin, secret_name(name)
 
 
+def _messaging_names(p: Platform) -> Iterator[tuple[_NameOrigin, GeneratedName]]:
+    names = messaging_names()
+
+    def named(kind: str, entity: str) -> GeneratedName:
+        gen = names[kind]
+        return GeneratedName(gen.kind, gen.pattern.replace("{key}", entity), gen.limit)
+
+    for bus, spec in sorted(p.buses.items()):
+        yield _NameOrigin(("buses", bus), True, "shorten the bus name"), named("bus", bus)
+        for rule in sorted(spec.rules):
+            origin = _NameOrigin(("buses", bus, "rules", rule), True, "shorten the rule name")
+            yield origin, named("rule", f"{bus}-{rule}")
+    for queue in sorted(p.queues):
+        yield _NameOrigin(("queues", queue), True, "shorten the queue name"), named("queue", queue)
+    for topic in sorted(p.topics):
+        yield _NameOrigin(("topics", topic), True, "shorten the topic name"), named("topic", topic)
+
+
 _Worst = dict[tuple[_NameOrigin, str], tuple[str, GeneratedName]]
 
 
@@ -419,6 +444,7 @@ def name_lengths(
             check = partial(_worst, _service_names(name, svc), prefixes)
             worst.update(memo.get((svc,), ("names", name, prefixes), check))
     worst.update(_worst(_secret_names(p), prefixes))
+    worst.update(_worst(_messaging_names(p), prefixes))
     for (origin, _), (full, gen) in worst.items():
         yield _problem(
             src,
@@ -649,6 +675,141 @@ def http_only_warning(p: Platform, src: Source) -> Iterator[Problem]:
         )
 
 
+# --- messaging ----------------------------------------------------------------------------
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+_HTTPS = re.compile(r"^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\s?#@]*)?$")
+
+
+def _dangling(
+    src: Source, path: PathKey, ref: str, known: Iterable[str], code: str = "TFG240"
+) -> Iterator[Problem]:
+    kind, name = ref_kind(ref), ref_name(ref)
+    names = sorted(known)
+    if name not in names:
+        section = {BUS_REF: "buses", TOPIC_REF: "topics", QUEUE_REF: "queues"}[kind]
+        yield _problem(
+            src,
+            path,
+            code,
+            f"{ref} names no entry of {section}",
+            f"use one of {', '.join(names)}" if names else f"add {name} to {section}",
+        )
+
+
+def relation_targets(p: Platform, src: Source) -> Iterator[Problem]:
+    """publishes / consumes name existing buses, topics and queues."""
+    known: dict[str, Iterable[str]] = {
+        BUS_REF: list(p.buses),
+        TOPIC_REF: list(p.topics),
+        QUEUE_REF: list(p.queues),
+    }
+    for name, svc in sorted(p.services.items()):
+        for field, refs in (("publishes", svc.publishes), ("consumes", svc.consumes)):
+            for i, ref in enumerate(refs):
+                yield from _dangling(src, ("services", name, field, i), ref, known[ref_kind(ref)])
+
+
+def rule_targets(p: Platform, src: Source) -> Iterator[Problem]:
+    """Every bus rule target is a queue of the spec."""
+    for bus, spec in sorted(p.buses.items()):
+        for rule, body in sorted(spec.rules.items()):
+            for i, ref in enumerate(body.targets):
+                path: PathKey = ("buses", bus, "rules", rule, "targets", i)
+                yield from _dangling(src, path, ref, p.queues, "TFG241")
+
+
+def dead_letters(p: Platform, src: Source) -> Iterator[Problem]:
+    """Every queue has a dead-letter queue, or is one; never its own; no chains."""
+    dlqs = {q.dead_letter.queue for q in p.queues.values() if q.dead_letter is not None}
+    for name, queue in sorted(p.queues.items()):
+        base: PathKey = ("queues", name)
+        if queue.dead_letter is None:
+            if name not in dlqs:
+                yield _problem(src, base, "TFG242", f"queue {name} has no dead-letter queue",
+                               "add dead_letter: {queue: <another queue>, max_receives: N}",
+                               key=True)  # fmt: skip
+            continue
+        target = queue.dead_letter.queue
+        path: PathKey = (*base, "dead_letter", "queue")
+        if target == name:
+            yield _problem(src, path, "TFG242", f"queue {name} is its own dead-letter queue",
+                           "name a separate queue as its dead-letter queue")  # fmt: skip
+        elif target not in p.queues:
+            yield from _dangling(src, path, f"queue.{target}", p.queues)
+        elif name in dlqs:
+            yield _problem(
+                src,
+                path,
+                "TFG242",
+                f"queue {name} is a dead-letter queue and has one itself",
+                "a dead-letter queue keeps its messages: remove its dead_letter",
+            )
+
+
+def dead_letter_retention(p: Platform, src: Source) -> Iterator[Problem]:
+    """A DLQ keeps messages at least as long as its source (SQS keeps the enqueue time)."""
+    for name, queue in sorted(p.queues.items()):
+        dlq = p.queues.get(queue.dead_letter.queue) if queue.dead_letter else None
+        if dlq is None or dlq.retention_seconds >= queue.retention_seconds:
+            continue
+        yield _problem(
+            src,
+            ("queues", queue.dead_letter.queue if queue.dead_letter else name, "retention_seconds"),
+            "TFG243",
+            f"dead-letter queue retention {dlq.retention_seconds}s is shorter than the "
+            f"{queue.retention_seconds}s of its source queue {name}: messages expire on the way",
+            "give the dead-letter queue at least the source's retention (AWS: longer)",
+        )
+
+
+def visibility(p: Platform, src: Source) -> Iterator[Problem]:
+    for name, queue in sorted(p.queues.items()):
+        if queue.visibility_timeout < queue.processing_timeout:
+            yield _problem(
+                src,
+                ("queues", name, "visibility_timeout"),
+                "TFG244",
+                f"visibility_timeout {queue.visibility_timeout}s is below the consumer's "
+                f"processing_timeout {queue.processing_timeout}s: a message would be "
+                "delivered again while it is still processed",
+                f"set visibility_timeout >= {queue.processing_timeout}",
+            )
+
+
+def messaging_environment(p: Platform, src: Source) -> Iterator[Problem]:
+    """The variables tfgen derives from relations do not collide with the service's own."""
+    for name, svc in sorted(p.services.items()):
+        derived = relation_environment(svc)
+        for variable in sorted(set(derived) & (set(svc.environment) | set(svc.secrets))):
+            field = "environment" if variable in svc.environment else "secrets"
+            yield _problem(
+                src,
+                ("services", name, field, variable),
+                "TFG245",
+                f"{variable} is set by tfgen from {derived[variable][1]}",
+                "remove it from the service (or rename it)",
+                key=True,
+            )
+
+
+def subscriptions(p: Platform, src: Source) -> Iterator[Problem]:
+    for topic, spec in sorted(p.topics.items()):
+        for sub, body in sorted(spec.subscriptions.items()):
+            path: PathKey = ("topics", topic, "subscriptions", sub, "endpoint")
+            if body.protocol == "sqs":
+                if not body.endpoint.startswith(f"{QUEUE_REF}."):
+                    yield _problem(src, path, "TFG246", "an sqs subscription names a queue",
+                                   "write queue.<name>")  # fmt: skip
+                else:
+                    yield from _dangling(src, path, body.endpoint, p.queues)
+            elif not (_EMAIL if body.protocol == "email" else _HTTPS).match(body.endpoint):
+                want = "an email address" if body.protocol == "email" else (
+                    "an https:// URL without credentials, query or fragment")  # fmt: skip
+                yield _problem(src, path, "TFG246", f"a {body.protocol} endpoint must be {want}",
+                               "put tokens in the receiving system, not in the URL")  # fmt: skip
+
+
 RULES: tuple[Rule, ...] = (
     routes_need_ingress,
     health_checks,
@@ -667,6 +828,13 @@ RULES: tuple[Rule, ...] = (
     private_egress,
     hostname_in_zone,
     ingress_tls,
+    relation_targets,
+    rule_targets,
+    dead_letters,
+    dead_letter_retention,
+    visibility,
+    messaging_environment,
+    subscriptions,
 )
 # Rules whose problems are warnings: reported, never blocking.
 WARNINGS: tuple[Rule, ...] = (http_only_warning,)
