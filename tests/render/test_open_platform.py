@@ -155,8 +155,9 @@ def test_certificate_arn_ingress_has_no_route53_or_acm(acme: Path) -> None:
 def test_exec_on_one_service(acme: Path) -> None:
     out = _render(acme)
     services = (out / "modules/ecs/services.tf").read_text()
-    assert _block(services.replace("\n  services_with_exec", "\nX"), "X = {") == (
-        'X = {\n    # spec: services.web\n    "web" = {}\n  }\n}'
+    exec_map = services[services.index("  services_with_exec = {") :]
+    assert exec_map[: exec_map.index("\n  }\n") + 5] == (
+        '  services_with_exec = {\n    # spec: services.web\n    "web" = {}\n  }\n'
     )
     main_tf = (out / "modules/ecs/main.tf").read_text()
     assert "enable_execute_command             = each.value.exec" in main_tf
