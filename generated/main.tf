@@ -68,6 +68,21 @@ module "waf" {
   kms_key_arn        = module.security.kms_key_arn
 }
 
+module "tables" {
+  source = "./modules/tables"
+
+  name        = local.name
+  kms_key_arn = module.security.kms_key_arn
+  tables      = var.tables
+}
+
+module "buckets" {
+  source = "./modules/buckets"
+
+  name        = local.name
+  kms_key_arn = module.security.kms_key_arn
+}
+
 module "ecs" {
   source = "./modules/ecs"
 
@@ -83,4 +98,12 @@ module "ecs" {
   container_insights    = var.container_insights
   log_retention_days    = var.log_retention_days
   services              = var.services
+  store_arns = {
+    tables  = module.tables.arns
+    buckets = module.buckets.arns
+  }
+  store_names = {
+    tables  = module.tables.names
+    buckets = module.buckets.names
+  }
 }

@@ -143,3 +143,15 @@ variable "services" {
     error_message = "Image tags must be immutable versions or digests, not latest."
   }
 }
+
+variable "tables" {
+  description = "Per-table tier values: deletion protection."
+  type = map(object({
+    deletion_protection = bool
+  }))
+
+  validation {
+    condition     = toset(keys(var.tables)) == toset(["event-processing-log", "payment-idempotency", "user-interactions"])
+    error_message = "The tables map must have exactly one entry per table in the specs."
+  }
+}

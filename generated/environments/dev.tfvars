@@ -97,3 +97,14 @@ services = {
     capacity           = { base = 0, fargate = 1, fargate_spot = 0 }
   }
 }
+tables = {
+  "event-processing-log" = {
+    deletion_protection = false
+  }
+  "payment-idempotency" = {
+    deletion_protection = false
+  }
+  "user-interactions" = {
+    deletion_protection = false
+  }
+}

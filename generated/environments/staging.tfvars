@@ -97,3 +97,14 @@ services = {
     capacity           = { base = 0, fargate = 1, fargate_spot = 0 }
   }
 }
+tables = {
+  "event-processing-log" = {
+    deletion_protection = true
+  }
+  "payment-idempotency" = {
+    deletion_protection = true
+  }
+  "user-interactions" = {
+    deletion_protection = true
+  }
+}

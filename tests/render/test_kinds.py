@@ -183,7 +183,8 @@ def test_instance_addresses(bookstore: LoadedProject) -> None:
 
 def test_tier_values_follow_the_declared_fields(bookstore: LoadedProject) -> None:
     values = tier_values(bookstore.platform)
-    assert list(values) == ["services"]
+    assert list(values) == ["services", "tables"]
+    assert values["tables"]["user-interactions"] == {"deletion_protection": True}
     order = values["services"]["order-service"]
     assert list(order) == list(SERVICES.tier_fields)
     assert order["capacity"] == {"base": 0, "fargate": 1, "fargate_spot": 0}

@@ -21,6 +21,10 @@ locals {
         DB_CREDENTIALS   = { secret = "db-credentials", key = null }
         REDIS_AUTH_TOKEN = { secret = "redis-auth", key = null }
       }
+      store_environment = {
+        BUCKET_COVERS_NAME           = { store = "buckets", entity = "covers" }
+        TABLE_USER_INTERACTIONS_NAME = { store = "tables", entity = "user-interactions" }
+      }
     }
     # spec: services.notifications-service
     "notifications-service" = {
@@ -37,6 +41,9 @@ locals {
       }
       secrets = {
         REDIS_AUTH_TOKEN = { secret = "redis-auth", key = null }
+      }
+      store_environment = {
+        TABLE_EVENT_PROCESSING_LOG_NAME = { store = "tables", entity = "event-processing-log" }
       }
     }
     # spec: services.order-service
@@ -57,6 +64,9 @@ locals {
         REDIS_AUTH_TOKEN   = { secret = "redis-auth", key = null }
         SERVICE_JWT_SECRET = { secret = "jwt-signing-key", key = null }
       }
+      store_environment = {
+        TABLE_EVENT_PROCESSING_LOG_NAME = { store = "tables", entity = "event-processing-log" }
+      }
     }
     # spec: services.payment-service
     "payment-service" = {
@@ -75,6 +85,9 @@ locals {
         SERVICE_JWT_SECRET = { secret = "jwt-signing-key", key = null }
         STRIPE_API_KEY     = { secret = "stripe-api-key", key = "api_key" }
       }
+      store_environment = {
+        TABLE_PAYMENT_IDEMPOTENCY_NAME = { store = "tables", entity = "payment-idempotency" }
+      }
     }
     # spec: services.search-service
     "search-service" = {
@@ -89,7 +102,8 @@ locals {
         retries      = 3
         start_period = 60
       }
-      secrets = {}
+      secrets           = {}
+      store_environment = {}
     }
     # spec: services.user-service
     "user-service" = {
@@ -108,6 +122,10 @@ locals {
         DB_CREDENTIALS     = { secret = "db-credentials", key = null }
         REDIS_AUTH_TOKEN   = { secret = "redis-auth", key = null }
         SERVICE_JWT_SECRET = { secret = "jwt-signing-key", key = null }
+      }
+      store_environment = {
+        BUCKET_PROFILE_PICTURES_NAME = { store = "buckets", entity = "profile-pictures" }
+        TABLE_USER_INTERACTIONS_NAME = { store = "tables", entity = "user-interactions" }
       }
     }
   }
@@ -155,6 +173,34 @@ locals {
     # spec: services.user-service
     "user-service" = {
       secrets = ["db-credentials", "jwt-signing-key", "redis-auth"]
+    }
+  }
+
+  services_with_uses = {
+    # spec: services.catalog-service
+    "catalog-service" = {
+      statements  = [{ sid = "BucketCoversList", actions = ["s3:ListBucket"], store = "buckets", entity = "covers", suffixes = [""] }, { sid = "BucketCoversObjects", actions = ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"], store = "buckets", entity = "covers", suffixes = ["/*"] }, { sid = "TableUserInteractionsItems", actions = ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"], store = "tables", entity = "user-interactions", suffixes = ["", "/index/*"] }]
+      kms_actions = ["kms:Decrypt", "kms:GenerateDataKey"]
+    }
+    # spec: services.notifications-service
+    "notifications-service" = {
+      statements  = [{ sid = "TableEventProcessingLogItems", actions = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"], store = "tables", entity = "event-processing-log", suffixes = ["", "/index/*"] }]
+      kms_actions = ["kms:Decrypt", "kms:GenerateDataKey"]
+    }
+    # spec: services.order-service
+    "order-service" = {
+      statements  = [{ sid = "TableEventProcessingLogItems", actions = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"], store = "tables", entity = "event-processing-log", suffixes = ["", "/index/*"] }]
+      kms_actions = ["kms:Decrypt", "kms:GenerateDataKey"]
+    }
+    # spec: services.payment-service
+    "payment-service" = {
+      statements  = [{ sid = "TablePaymentIdempotencyItems", actions = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"], store = "tables", entity = "payment-idempotency", suffixes = ["", "/index/*"] }]
+      kms_actions = ["kms:Decrypt", "kms:GenerateDataKey"]
+    }
+    # spec: services.user-service
+    "user-service" = {
+      statements  = [{ sid = "BucketProfilePicturesList", actions = ["s3:ListBucket"], store = "buckets", entity = "profile-pictures", suffixes = [""] }, { sid = "BucketProfilePicturesObjects", actions = ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"], store = "buckets", entity = "profile-pictures", suffixes = ["/*"] }, { sid = "TableUserInteractionsItems", actions = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"], store = "tables", entity = "user-interactions", suffixes = ["", "/index/*"] }]
+      kms_actions = ["kms:Decrypt", "kms:GenerateDataKey"]
     }
   }
 }
