@@ -68,6 +68,21 @@ module "waf" {
   kms_key_arn        = module.security.kms_key_arn
 }
 
+module "tables" {
+  source = "./modules/tables"
+
+  name        = local.name
+  kms_key_arn = module.security.kms_key_arn
+  tables      = var.tables
+}
+
+module "buckets" {
+  source = "./modules/buckets"
+
+  name        = local.name
+  kms_key_arn = module.security.kms_key_arn
+}
+
 module "ecs" {
   source = "./modules/ecs"
 
@@ -89,6 +104,14 @@ module "ecs" {
   queue_arns            = module.messaging.queue_arns
   queue_urls            = module.messaging.queue_urls
   messaging_kms_key_arn = module.messaging.kms_key_arn
+  store_arns = {
+    tables  = module.tables.arns
+    buckets = module.buckets.arns
+  }
+  store_names = {
+    tables  = module.tables.names
+    buckets = module.buckets.names
+  }
 }
 
 # Buses, rules, queues and topics (specs: buses, queues, topics). The bus policies admit the

@@ -160,3 +160,15 @@ variable "queues" {
     error_message = "SQS keeps messages 60 to 1209600 seconds."
   }
 }
+
+variable "tables" {
+  description = "Per-table tier values: deletion protection."
+  type = map(object({
+    deletion_protection = bool
+  }))
+
+  validation {
+    condition     = toset(keys(var.tables)) == toset(["event-processing-log", "payment-idempotency", "user-interactions"])
+    error_message = "The tables map must have exactly one entry per table in the specs."
+  }
+}

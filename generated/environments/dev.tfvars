@@ -117,3 +117,14 @@ queues = {
     retention_seconds = 604800
   }
 }
+tables = {
+  "event-processing-log" = {
+    deletion_protection = false
+  }
+  "payment-idempotency" = {
+    deletion_protection = false
+  }
+  "user-interactions" = {
+    deletion_protection = false
+  }
+}

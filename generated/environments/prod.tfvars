@@ -117,3 +117,14 @@ queues = {
     retention_seconds = 604800
   }
 }
+tables = {
+  "event-processing-log" = {
+    deletion_protection = true
+  }
+  "payment-idempotency" = {
+    deletion_protection = true
+  }
+  "user-interactions" = {
+    deletion_protection = true
+  }
+}

@@ -182,3 +182,20 @@ def test_bad_environment_file_names_exit_2(project: Path, name: str) -> None:
     code, _, stderr = _run("-C", str(project), "render", "--all")
     assert code == 2
     assert stderr.startswith(f"environments/{name}.yaml: TFG303 invalid environment name")
+
+
+def test_a_dangling_store_use_is_one_located_line_and_nothing_is_written(
+    project: Path, edit: Edit
+) -> None:
+    old = "uses: [{table: payment-idempotency, access: write}]"
+    edit("specs/services.yaml", old, "uses: [{table: payments, access: write}]")
+    before = _snapshot(project / "generated")
+    line = line_of(project / "specs/services.yaml", "{table: payments")
+    expected = f"specs/services.yaml:{line}:20: TFG250 table 'payments' is not defined in tables"
+    code, stdout, stderr = _run("-C", str(project), "render", "--all")
+    assert (code, stdout) == (2, "")
+    assert stderr.startswith(expected) and "Traceback" not in stderr
+    proc = subprocess.run([TFGEN, "-C", str(project), "render", "--all"],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert proc.returncode == 2 and proc.stderr.startswith(expected)
+    assert _snapshot(project / "generated") == before

@@ -183,8 +183,9 @@ def test_instance_addresses(bookstore: LoadedProject) -> None:
 
 def test_tier_values_follow_the_declared_fields(bookstore: LoadedProject) -> None:
     values = tier_values(bookstore.platform)
-    assert list(values) == ["services", "queues"]
+    assert list(values) == ["services", "queues", "tables"]
     assert values["queues"]["fulfillment"] == {"retention_seconds": 345600}
+    assert values["tables"]["user-interactions"] == {"deletion_protection": True}
     order = values["services"]["order-service"]
     assert list(order) == list(SERVICES.tier_fields)
     assert order["capacity"] == {"base": 0, "fargate": 1, "fargate_spot": 0}

@@ -376,7 +376,7 @@ def test_a_platform_without_ingress_renders_no_load_balancer(project: Path) -> N
     _without_ingress(project)
     files = render_project(load_project(project))
     modules = sorted({p.split("/")[1] for p in files if p.startswith("modules/")})
-    assert modules == ["ecr", "ecs", "messaging", "network", "security"]
+    assert modules == ["buckets", "ecr", "ecs", "messaging", "network", "security", "tables"]
     assert 'module "ingress"' not in files["main.tf"]
     assert "alb_security_group_id" not in files["main.tf"]
     dev = hcl2.loads(files["environments/dev.tfvars"])

@@ -140,6 +140,40 @@ resource "aws_iam_role_policy" "messaging" {
   policy = data.aws_iam_policy_document.messaging[each.key].json
 }
 
+# Services that use data stores (uses:): their task role gets exactly the data-plane actions
+# of each relation on exactly those stores, and the platform key for the encrypted ones.
+data "aws_iam_policy_document" "uses" {
+  for_each = local.services_with_uses
+
+  dynamic "statement" {
+    for_each = each.value.statements
+
+    content {
+      sid       = statement.value.sid
+      actions   = statement.value.actions
+      resources = [for suffix in statement.value.suffixes : "${var.store_arns[statement.value.store][statement.value.entity]}${suffix}"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(each.value.kms_actions) > 0 ? [each.value.kms_actions] : []
+
+    content {
+      sid       = "StoreEncryptionKey"
+      actions   = statement.value
+      resources = [var.kms_key_arn]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "uses" {
+  for_each = local.services_with_uses
+
+  name   = "data-stores"
+  role   = aws_iam_role.task[each.key].id
+  policy = data.aws_iam_policy_document.uses[each.key].json
+}
+
 resource "aws_security_group" "this" {
   for_each = local.services
 
@@ -219,6 +253,7 @@ resource "aws_ecs_task_definition" "this" {
       environment = concat(
         [for key in sort(keys(var.services[each.key].environment)) : { name = key, value = var.services[each.key].environment[key] }],
         [for key, ref in try(local.messaging_clients[each.key].environment, {}) : { name = key, value = local.messaging_values[ref.kind][ref.name] }],
+        [for key, store in each.value.store_environment : { name = key, value = var.store_names[store.store][store.entity] }]
       )
       secrets = [
         for name, secret in each.value.secrets : {

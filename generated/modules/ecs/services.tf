@@ -24,6 +24,10 @@ locals {
         DB_CREDENTIALS   = { secret = "db-credentials", key = null }
         REDIS_AUTH_TOKEN = { secret = "redis-auth", key = null }
       }
+      store_environment = {
+        BUCKET_COVERS_NAME           = { store = "buckets", entity = "covers" }
+        TABLE_USER_INTERACTIONS_NAME = { store = "tables", entity = "user-interactions" }
+      }
     }
     # spec: services.notifications-service
     "notifications-service" = {
@@ -43,6 +47,9 @@ locals {
       }
       secrets = {
         REDIS_AUTH_TOKEN = { secret = "redis-auth", key = null }
+      }
+      store_environment = {
+        TABLE_EVENT_PROCESSING_LOG_NAME = { store = "tables", entity = "event-processing-log" }
       }
     }
     # spec: services.order-service
@@ -66,6 +73,9 @@ locals {
         REDIS_AUTH_TOKEN   = { secret = "redis-auth", key = null }
         SERVICE_JWT_SECRET = { secret = "jwt-signing-key", key = null }
       }
+      store_environment = {
+        TABLE_EVENT_PROCESSING_LOG_NAME = { store = "tables", entity = "event-processing-log" }
+      }
     }
     # spec: services.payment-service
     "payment-service" = {
@@ -87,6 +97,9 @@ locals {
         SERVICE_JWT_SECRET = { secret = "jwt-signing-key", key = null }
         STRIPE_API_KEY     = { secret = "stripe-api-key", key = "api_key" }
       }
+      store_environment = {
+        TABLE_PAYMENT_IDEMPOTENCY_NAME = { store = "tables", entity = "payment-idempotency" }
+      }
     }
     # spec: services.search-service
     "search-service" = {
@@ -104,7 +117,8 @@ locals {
         retries      = 3
         start_period = 60
       }
-      secrets = {}
+      secrets           = {}
+      store_environment = {}
     }
     # spec: services.user-service
     "user-service" = {
@@ -126,6 +140,10 @@ locals {
         DB_CREDENTIALS     = { secret = "db-credentials", key = null }
         REDIS_AUTH_TOKEN   = { secret = "redis-auth", key = null }
         SERVICE_JWT_SECRET = { secret = "jwt-signing-key", key = null }
+      }
+      store_environment = {
+        BUCKET_PROFILE_PICTURES_NAME = { store = "buckets", entity = "profile-pictures" }
+        TABLE_USER_INTERACTIONS_NAME = { store = "tables", entity = "user-interactions" }
       }
     }
   }
@@ -208,6 +226,34 @@ locals {
       environment = {
         CATALOG_QUEUE_URL = { kind = "queue", name = "catalog" }
       }
+    }
+  }
+
+  services_with_uses = {
+    # spec: services.catalog-service
+    "catalog-service" = {
+      statements  = [{ sid = "BucketCoversList", actions = ["s3:ListBucket"], store = "buckets", entity = "covers", suffixes = [""] }, { sid = "BucketCoversObjects", actions = ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"], store = "buckets", entity = "covers", suffixes = ["/*"] }, { sid = "TableUserInteractionsItems", actions = ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"], store = "tables", entity = "user-interactions", suffixes = ["", "/index/*"] }]
+      kms_actions = ["kms:Decrypt", "kms:GenerateDataKey"]
+    }
+    # spec: services.notifications-service
+    "notifications-service" = {
+      statements  = [{ sid = "TableEventProcessingLogItems", actions = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"], store = "tables", entity = "event-processing-log", suffixes = ["", "/index/*"] }]
+      kms_actions = ["kms:Decrypt", "kms:GenerateDataKey"]
+    }
+    # spec: services.order-service
+    "order-service" = {
+      statements  = [{ sid = "TableEventProcessingLogItems", actions = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"], store = "tables", entity = "event-processing-log", suffixes = ["", "/index/*"] }]
+      kms_actions = ["kms:Decrypt", "kms:GenerateDataKey"]
+    }
+    # spec: services.payment-service
+    "payment-service" = {
+      statements  = [{ sid = "TablePaymentIdempotencyItems", actions = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"], store = "tables", entity = "payment-idempotency", suffixes = ["", "/index/*"] }]
+      kms_actions = ["kms:Decrypt", "kms:GenerateDataKey"]
+    }
+    # spec: services.user-service
+    "user-service" = {
+      statements  = [{ sid = "BucketProfilePicturesList", actions = ["s3:ListBucket"], store = "buckets", entity = "profile-pictures", suffixes = [""] }, { sid = "BucketProfilePicturesObjects", actions = ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"], store = "buckets", entity = "profile-pictures", suffixes = ["/*"] }, { sid = "TableUserInteractionsItems", actions = ["dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem"], store = "tables", entity = "user-interactions", suffixes = ["", "/index/*"] }]
+      kms_actions = ["kms:Decrypt", "kms:GenerateDataKey"]
     }
   }
 }

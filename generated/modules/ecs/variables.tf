@@ -48,6 +48,18 @@ variable "kms_key_arn" {
   type        = string
 }
 
+variable "store_arns" {
+  description = "ARN of each data store the services use: store kind -> name -> ARN."
+  type        = map(map(string))
+  default     = {}
+}
+
+variable "store_names" {
+  description = "Name of each data store the services use: store kind -> name -> name."
+  type        = map(map(string))
+  default     = {}
+}
+
 variable "container_insights" {
   description = "Container Insights level: disabled, enabled or enhanced."
   type        = string

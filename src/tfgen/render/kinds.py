@@ -37,15 +37,30 @@ from pydantic import BaseModel
 
 from tfgen.render import hcl, messaging
 from tfgen.render.context import (
+    bucket_entry,
     ecr_entry,
     ecs_entry,
     exec_entry,
+    logged_bucket_entry,
     route_entry,
     routed_entry,
     secret_entry,
     secret_reader_entry,
+    table_entry,
 )
-from tfgen.spec.model import Bus, BusRule, Platform, Queue, Secret, Service, Subscription, Topic
+from tfgen.spec.model import (
+    Bucket,
+    Bus,
+    BusRule,
+    Platform,
+    Queue,
+    Secret,
+    Service,
+    StoreUse,
+    Subscription,
+    Table,
+    Topic,
+)
 
 SpecPath = tuple[str, ...]
 Predicate = Callable[[Any], bool]
@@ -119,6 +134,43 @@ class Placement:
 
 
 @dataclass(frozen=True)
+class Grant:
+    """IAM actions a ``uses`` relation grants on some ARNs of the store: ``read`` for
+    ``access: read``, ``read + write`` for ``access: write`` (write implies read).
+    ``resources`` are suffixes of the store's ARN ("" the ARN itself, "/index/*")."""
+
+    sid: str
+    read: tuple[str, ...]
+    write: tuple[str, ...]
+    resources: tuple[str, ...]
+
+    def actions(self, access: str) -> list[str]:
+        return sorted({*self.read, *(self.write if access == "write" else ())})
+
+
+@dataclass(frozen=True)
+class Store:
+    """What a kind of data store gives a service that ``uses`` it.
+
+    ``reference`` is the key of a ``uses`` entry (``{table: payments}``); its module outputs
+    ``arns`` and ``names`` by entity.  ``kms``: the store is encrypted with the platform key
+    (reads need ``kms:Decrypt``, writes also ``kms:GenerateDataKey``).  ``port``: the port
+    the task's security group opens to the store (None: an API store, reached over HTTPS).
+    The task receives the store's name as ``<REFERENCE>_<ENTITY>_NAME``
+    (:attr:`tfgen.spec.model.StoreUse.variable`).
+    """
+
+    reference: str
+    grants: tuple[Grant, ...]
+    kms: bool = True
+    port: int | None = None
+
+
+KMS_READ = ("kms:Decrypt",)
+KMS_WRITE = ("kms:Decrypt", "kms:GenerateDataKey")
+
+
+@dataclass(frozen=True)
 class EntityKind:
     section: str
     model: type[BaseModel]
@@ -129,6 +181,7 @@ class EntityKind:
     # the spec path of a key (``<bus>/<rule>`` -> ``buses.<bus>.rules.<rule>``).
     collect: Callable[[Platform], Mapping[str, Any]] | None = None
     marker: Callable[[str], str] | None = None
+    store: Store | None = None
 
     def entities(self, platform: Platform) -> dict[str, Any]:
         """The kind's entities, by name, sorted (the order of every rendered map)."""
@@ -200,6 +253,15 @@ MODULES: dict[str, Module] = {
     "ecs": Module("ecs", ("services",)),
 }
 
+
+def _uses_stores(service: Service) -> bool:
+    return bool(service.uses)
+
+
+def _uses_entry(name: str, service: Service) -> dict[str, Any]:
+    return uses_entry(name, service)  # defined below, with the store kinds it reads
+
+
 SERVICES = EntityKind(
     section="services",
     model=Service,
@@ -212,6 +274,7 @@ SERVICES = EntityKind(
                 EntityMap(_READERS, secret_reader_entry, _has_secrets),
                 EntityMap(_EXEC, exec_entry, _exec),
                 EntityMap(_CLIENTS, messaging.messaging_client_entry, messaging.has_relations),
+                EntityMap("services_with_uses", _uses_entry, _uses_stores),
             ),
             resources=(
                 Resource("aws_cloudwatch_log_group", "this", "{id}"),
@@ -225,6 +288,8 @@ SERVICES = EntityKind(
                 Resource("aws_iam_role_policy", "exec", local=_EXEC),
                 Resource("aws_iam_policy_document", "messaging", data=True, local=_CLIENTS),
                 Resource("aws_iam_role_policy", "messaging", local=_CLIENTS),
+                Resource("aws_iam_policy_document", "uses", data=True, local="services_with_uses"),
+                Resource("aws_iam_role_policy", "uses", local="services_with_uses"),
                 Resource("aws_security_group", "this", "{id}"),
                 Resource(_INGRESS_RULE, "from_alb", "{id}_from_alb", local="routed_services"),
                 Resource(_EGRESS_RULE, "alb_to", "alb_to_{id}", local="routed_services"),
@@ -400,6 +465,86 @@ TOPIC_SUBSCRIPTIONS = EntityKind(
     ),
 )
 
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
+TABLES = EntityKind(
+    section="tables",
+    model=Table,
+    placements=(
+        Placement(
+            module="tables",
+            maps=(EntityMap("tables", table_entry),),
+            resources=(Resource("aws_dynamodb_table", "this"),),
+        ),
+    ),
+    tier_fields={"deletion_protection": ("deletion_protection",)},
+    store=Store(
+        reference="table",
+        grants=(
+            Grant(
+                "Items",
+                read=(
+                    "dynamodb:BatchGetItem",
+                    "dynamodb:ConditionCheckItem",
+                    "dynamodb:DescribeTable",
+                    "dynamodb:GetItem",
+                    "dynamodb:Query",
+                    "dynamodb:Scan",
+                ),
+                write=(
+                    "dynamodb:BatchWriteItem",
+                    "dynamodb:DeleteItem",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                ),
+                resources=("", "/index/*"),
+            ),
+        ),
+    ),
+)
+
+
+def _logged(bucket: Bucket) -> bool:
+    return bucket.access_logs is not None
+
+
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+BUCKETS = EntityKind(
+    section="buckets",
+    model=Bucket,
+    placements=(
+        Placement(
+            module="buckets",
+            maps=(
+                EntityMap("buckets", bucket_entry),
+                EntityMap("logged_buckets", logged_bucket_entry, _logged),
+            ),
+            resources=(
+                Resource("aws_s3_bucket", "this"),
+                Resource("aws_s3_bucket_public_access_block", "this"),
+                Resource("aws_s3_bucket_ownership_controls", "this"),
+                Resource("aws_s3_bucket_versioning", "this"),
+                Resource("aws_s3_bucket_server_side_encryption_configuration", "this"),
+                Resource("aws_s3_bucket_lifecycle_configuration", "this"),
+                Resource("aws_iam_policy_document", "this", data=True),
+                Resource("aws_s3_bucket_policy", "this"),
+                Resource("aws_s3_bucket_logging", "this", local="logged_buckets"),
+            ),
+        ),
+    ),
+    store=Store(
+        reference="bucket",
+        grants=(
+            Grant("List", read=("s3:ListBucket",), write=(), resources=("",)),
+            Grant(
+                "Objects",
+                read=("s3:GetObject",),
+                write=("s3:AbortMultipartUpload", "s3:DeleteObject", "s3:PutObject"),
+                resources=("/*",),
+            ),
+        ),
+    ),
+)
+
 KINDS: tuple[EntityKind, ...] = (
     SERVICES,
     SECRETS,
@@ -409,7 +554,58 @@ KINDS: tuple[EntityKind, ...] = (
     RULE_TARGETS,
     TOPICS,
     TOPIC_SUBSCRIPTIONS,
+    TABLES,
+    BUCKETS,
 )
+
+
+def stores(kinds: tuple[EntityKind, ...] = KINDS) -> dict[str, EntityKind]:
+    """The kinds a service can ``use``, by their reference (table, bucket)."""
+    return {k.store.reference: k for k in kinds if k.store is not None}
+
+
+def present_stores(platform: Platform, kinds: tuple[EntityKind, ...] = KINDS) -> list[str]:
+    """The sections of the store kinds the platform has entities of (their modules exist)."""
+    return [k.section for k in kinds if k.store is not None and k.entities(platform)]
+
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", name) if part)
+
+
+def use_statements(use: StoreUse, kinds: tuple[EntityKind, ...] = KINDS) -> list[dict[str, Any]]:
+    """The task-role statements one ``uses`` relation adds (literal: see ``uses_entry``)."""
+    kind = stores(kinds)[use.reference]
+    assert kind.store is not None
+    prefix = _camel(use.reference) + _camel(use.target)
+    return [
+        {
+            "sid": prefix + grant.sid,
+            "actions": grant.actions(use.access),
+            "store": kind.section,
+            "entity": use.target,
+            "suffixes": list(grant.resources),
+        }
+        for grant in kind.store.grants
+    ]
+
+
+def kms_actions(uses: list[StoreUse], kinds: tuple[EntityKind, ...] = KINDS) -> list[str]:
+    """What the task may do with the platform key for the stores it uses."""
+    found: set[str] = set()
+    for use in uses:
+        store = stores(kinds)[use.reference].store
+        if store is not None and store.kms:
+            found.update(KMS_WRITE if use.access == "write" else KMS_READ)
+    return sorted(found)
+
+
+def uses_entry(_name: str, svc: Service) -> dict[str, Any]:
+    """A service that uses data stores: its task-role statements and KMS actions."""
+    return {
+        "statements": [st for use in svc.uses for st in use_statements(use)],
+        "kms_actions": kms_actions(list(svc.uses)),
+    }
 
 
 # --------------------------------------------------------------------------- queries
@@ -454,7 +650,7 @@ def tier_values(platform: Platform, kinds: tuple[EntityKind, ...] = KINDS) -> di
             for name, entity in kind.entities(platform).items()
         }
         for kind in kinds
-        if kind.tier_fields
+        if kind.tier_fields and (kind.store is None or kind.entities(platform))
     }
 
 

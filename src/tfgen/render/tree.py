@@ -22,6 +22,7 @@ from tfgen.render.kinds import (
     module_present,
     moves,
     placements,
+    present_stores,
     tier_values,
 )
 from tfgen.render.templates import template_dir
@@ -115,7 +116,7 @@ def render_tree(
     ``known`` lists every environment of the project: the shared HCL accepts exactly
     those, whichever subset is rendered now, so it is the same for every subset.
     """
-    shared = shared_context(platform, sorted(known))
+    shared = shared_context(platform, sorted(known)) | {"stores": present_stores(platform, kinds)}
     tree = RenderedTree()
     for template in _templates(template_dir()):
         if not _wanted(template, platform, kinds):

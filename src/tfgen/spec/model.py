@@ -477,6 +477,45 @@ class SecretRef(Strict):
 KNOWN_RUNTIMES = ("dotnet", "go", "java", "node", "php", "python", "ruby", "rust")
 
 
+# The key a `uses` entry names a store by -> the spec section of that kind of store.  The
+# entity-kind registry (render/kinds.py) declares what each relation grants; a test keeps
+# the two in step.
+STORE_SECTIONS: dict[str, str] = {"table": "tables", "bucket": "buckets"}
+
+
+class StoreUse(Strict):
+    """A service's use of one data store: which store (one key naming its kind) and how."""
+
+    table: Name | None = Field(None, description="A table of `tables`.")
+    bucket: Name | None = Field(None, description="A bucket of `buckets`.")
+    access: Literal["read", "write"] = Field(
+        "read", description="read, or write (which includes read)."
+    )
+
+    @model_validator(mode="after")
+    def _one_store(self) -> StoreUse:
+        named = [key for key in STORE_SECTIONS if getattr(self, key) is not None]
+        if len(named) != 1:
+            keys = ", ".join(STORE_SECTIONS)
+            raise ValueError(f"name exactly one store: one of the keys {keys}")
+        return self
+
+    @property
+    def reference(self) -> str:
+        """The kind of store used (its key: table, bucket)."""
+        return next(key for key in STORE_SECTIONS if getattr(self, key) is not None)
+
+    @property
+    def target(self) -> str:
+        value: str = getattr(self, self.reference)
+        return value
+
+    @property
+    def variable(self) -> str:
+        """The task's environment variable with the store's name: <KIND>_<NAME>_NAME."""
+        return f"{self.reference}_{self.target}_NAME".upper().replace("-", "_")
+
+
 class Service(Strict):
     """One ECS Fargate service: its image, size, scaling, routes, variables and secrets."""
 
@@ -541,6 +580,14 @@ class Service(Strict):
         description="Queues the service consumes (`queue.<name>`): its task role may receive "
         "and delete their messages, and the task gets <NAME>_QUEUE_URL.",
     )
+    uses: list[StoreUse] = Field(
+        default_factory=list,
+        description="Data stores the service reads or writes, e.g. [{table: payments, access: "
+        "write}, {bucket: covers, access: read}]: the task role gets exactly those data-plane "
+        "actions on exactly those stores (and on their KMS key), and the task gets each "
+        "store's name as a plain environment variable <KIND>_<NAME>_NAME (the store's name in "
+        "upper case, '-' as '_', e.g. TABLE_PAYMENTS_NAME).",
+    )
 
 
 class Secret(Strict):
@@ -549,6 +596,84 @@ class Secret(Strict):
     description: str = Field(min_length=1, max_length=2048, description="What the secret holds.")
     recovery_window_days: Annotated[int, Field(ge=7, le=30)] = Field(
         30, description="Days a deleted secret can be restored."
+    )
+
+
+# --- data stores --------------------------------------------------------------------------
+
+AttributeName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$", min_length=1, max_length=255)]
+IndexName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+$", min_length=3, max_length=255)]
+
+
+class TableIndex(Strict):
+    """A global secondary index: its keys (attributes of the table) and projection."""
+
+    hash_key: AttributeName = Field(description="Partition key (typed in `attributes`).")
+    range_key: AttributeName | None = Field(None, description="Sort key (typed in `attributes`).")
+    projection: Literal["ALL", "KEYS_ONLY", "INCLUDE"] = Field(
+        "ALL", description="Attributes copied into the index."
+    )
+    non_key_attributes: list[AttributeName] = Field(
+        default_factory=list, description="Attributes copied with projection INCLUDE."
+    )
+
+
+class Table(Strict):
+    """A DynamoDB table: on-demand billing, KMS encryption, point-in-time recovery."""
+
+    attributes: dict[AttributeName, Literal["S", "N", "B"]] = Field(
+        min_length=1,
+        description="Type (S, N or B) of every key attribute of the table and its indexes, "
+        "each once; DynamoDB rejects an attribute no key uses (TFG252).",
+    )
+    hash_key: AttributeName = Field(description="Partition key.")
+    range_key: AttributeName | None = Field(None, description="Sort key.")
+    indexes: dict[IndexName, TableIndex] = Field(
+        default_factory=dict, description="Global secondary indexes by name (at most 20)."
+    )
+    ttl: AttributeName | None = Field(
+        None, description="Attribute holding the expiry time (epoch seconds); none: no TTL."
+    )
+    stream: Literal["KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES"] | None = Field(
+        None, description="DynamoDB Streams view; none: no stream."
+    )
+    deletion_protection: bool = tiered(True, description="Refuse to delete the table.")
+
+
+class LifecycleRule(Strict):
+    """An S3 lifecycle rule on the objects under a prefix ("" = the whole bucket)."""
+
+    prefix: Annotated[str, Field(max_length=1024)] = Field(
+        "", description="Key prefix the rule applies to (the rule's filter)."
+    )
+    expire_days: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="Delete current objects this many days after creation."
+    )
+    noncurrent_days: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="Delete noncurrent versions this many days after they become so."
+    )
+    infrequent_access_days: Annotated[int, Field(ge=30)] | None = Field(
+        None, description="Move current objects to STANDARD_IA after this many days (>= 30)."
+    )
+
+
+class Bucket(Strict):
+    """An S3 bucket: private, owner-enforced, versioned, encrypted, TLS only."""
+
+    purpose: Literal["data", "access-logs"] = Field(
+        "data",
+        description="data (SSE-KMS with the platform key) or access-logs: the target of S3 "
+        "server access logging (SSE-S3, which that logging requires; its bucket policy lets "
+        "logging.s3.amazonaws.com write the logs of the platform's buckets).",
+    )
+    versioning: bool = Field(True, description="Keep object versions.")
+    access_logs: Name | None = Field(
+        None, description="Bucket (purpose access-logs) that receives this bucket's access logs."
+    )
+    lifecycle: dict[Name, LifecycleRule] = Field(
+        default_factory=dict,
+        description="Lifecycle rules by id; every bucket also aborts incomplete multipart "
+        "uploads after 7 days.",
     )
 
 
@@ -787,6 +912,12 @@ class Platform(Strict):
     )
     queues: dict[Name, Queue] = Field(default_factory=dict, description="SQS queues by name.")
     topics: dict[Name, Topic] = Field(default_factory=dict, description="SNS topics by name.")
+    tables: dict[Name, Table] = Field(
+        default_factory=dict, description="DynamoDB tables by name; services `use` them."
+    )
+    buckets: dict[Name, Bucket] = Field(
+        default_factory=dict, description="S3 buckets by name; services `use` them."
+    )
     tier: Tier = Field(
         default_factory=Tier,
         description="Values that differ by environment tier (NAT, retention, protection).",
@@ -923,3 +1054,12 @@ def messaging_names() -> dict[str, GeneratedName]:
         "topic": GeneratedName("SNS topic", f"{p}-{key}", 256),
         "kms_alias": GeneratedName("KMS alias", f"alias/{p}-messaging", 256),
     }
+
+
+def table_name(name: str) -> GeneratedName:
+    return GeneratedName("DynamoDB table", f"{NAME_PREFIX}-{name}", 255)
+
+
+def bucket_name(name: str) -> GeneratedName:
+    """Bucket names are global: platform, environment, entity and the account id."""
+    return GeneratedName("S3 bucket", f"{NAME_PREFIX}-{name}-{ACCOUNT_ID}", 63)

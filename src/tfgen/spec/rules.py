@@ -21,12 +21,15 @@ from tfgen.spec.memo import Memo
 from tfgen.spec.model import (
     BUS_REF,
     QUEUE_REF,
+    STORE_SECTIONS,
     TOPIC_REF,
     WAF_CONFIGURED_RULE_GROUPS,
     WAF_MANAGED_RULE_GROUPS,
     GeneratedName,
     Platform,
     Service,
+    Table,
+    bucket_name,
     exec_names,
     messaging_names,
     name_prefix,
@@ -37,6 +40,7 @@ from tfgen.spec.model import (
     secret_name,
     service_names,
     short_name,
+    table_name,
 )
 from tfgen.spec.yamlsource import PathKey
 
@@ -410,6 +414,14 @@ def _messaging_names(p: Platform) -> Iterator[tuple[_NameOrigin, GeneratedName]]
         yield _NameOrigin(("topics", topic), True, "shorten the topic name"), named("topic", topic)
 
 
+def _store_names(p: Platform) -> Iterator[tuple[_NameOrigin, GeneratedName]]:
+    for name in sorted(p.tables):
+        yield _NameOrigin(("tables", name), True, "shorten the table name"), table_name(name)
+    hint = "shorten the bucket name (or the platform or environment name)"
+    for name in sorted(p.buckets):
+        yield _NameOrigin(("buckets", name), True, hint), bucket_name(name)
+
+
 _Worst = dict[tuple[_NameOrigin, str], tuple[str, GeneratedName]]
 
 
@@ -445,6 +457,7 @@ def name_lengths(
             worst.update(memo.get((svc,), ("names", name, prefixes), check))
     worst.update(_worst(_secret_names(p), prefixes))
     worst.update(_worst(_messaging_names(p), prefixes))
+    worst.update(_worst(_store_names(p), prefixes))
     for (origin, _), (full, gen) in worst.items():
         yield _problem(
             src,
@@ -810,6 +823,136 @@ def subscriptions(p: Platform, src: Source) -> Iterator[Problem]:
                                "put tokens in the receiving system, not in the URL")  # fmt: skip
 
 
+def store_uses(p: Platform, src: Source) -> Iterator[Problem]:
+    """Every `uses` entry names a defined store, once per service."""
+    for name, svc in sorted(p.services.items()):
+        seen: set[tuple[str, str]] = set()
+        for i, use in enumerate(svc.uses):
+            path: PathKey = ("services", name, "uses", i, use.reference)
+            section = STORE_SECTIONS[use.reference]
+            defined: dict[str, object] = getattr(p, section)
+            if use.target not in defined:
+                known = ", ".join(sorted(defined)) or "none defined"
+                yield _problem(
+                    src,
+                    path,
+                    "TFG250",
+                    f"{use.reference} {use.target!r} is not defined in {section} (known: {known})",
+                    f"add it under {section}: or fix the name",
+                )
+            if (use.reference, use.target) in seen:
+                yield _problem(
+                    src,
+                    path,
+                    "TFG251",
+                    f"{name} uses {use.reference} {use.target!r} twice",
+                    "list each store once, with access: write if the service writes it",
+                )
+            seen.add((use.reference, use.target))
+            yield from _store_variable(src, name, svc, i, use.variable)
+
+
+def _store_variable(src: Source, name: str, svc: Service, i: int, var: str) -> Iterator[Problem]:
+    if var in svc.environment or var in svc.secrets:
+        yield _problem(
+            src,
+            ("services", name, "uses", i),
+            "TFG255",
+            f"{var} (the store's name, set by `uses`) is also in the service's environment or "
+            "secrets",
+            f"remove {var} from environment/secrets: the task receives it from `uses`",
+        )
+
+
+def _table_keys(table: Table) -> Iterator[tuple[PathKey, str]]:
+    """Every attribute a key of the table or of its indexes names, with its spec path."""
+    yield ("hash_key",), table.hash_key
+    if table.range_key is not None:
+        yield ("range_key",), table.range_key
+    for index_name, index in sorted(table.indexes.items()):
+        yield ("indexes", index_name, "hash_key"), index.hash_key
+        if index.range_key is not None:
+            yield ("indexes", index_name, "range_key"), index.range_key
+
+
+def table_attributes(p: Platform, src: Source) -> Iterator[Problem]:
+    """Key attributes typed once in `attributes`, and every typed attribute used by a key."""
+    for name, table in sorted(p.tables.items()):
+        base: PathKey = ("tables", name)
+        used: set[str] = set()
+        for path, attr in _table_keys(table):
+            used.add(attr)
+            if attr not in table.attributes:
+                yield _problem(
+                    src,
+                    (*base, *path),
+                    "TFG252",
+                    f"key attribute {attr!r} has no type in tables.{name}.attributes",
+                    f"add {attr}: S (or N, B) to attributes",
+                )
+        for attr in sorted(set(table.attributes) - used):
+            typed: PathKey = (*base, "attributes", attr)
+            yield Problem(
+                "TFG253",
+                f"attribute {attr!r} is typed but no key of the table or its indexes uses it "
+                "(DynamoDB rejects attribute definitions that are not keys)",
+                src.positions.exact_key(typed) or src.where(typed),
+                "remove it: only key attributes are declared; items may hold any attributes",
+            )
+        yield from _table_indexes(src, base, table)
+
+
+GSI_LIMIT = 20
+
+
+def _table_indexes(src: Source, base: PathKey, table: Table) -> Iterator[Problem]:
+    if len(table.indexes) > GSI_LIMIT:
+        yield _problem(
+            src,
+            (*base, "indexes"),
+            "TFG256",
+            f"{len(table.indexes)} global secondary indexes; DynamoDB allows {GSI_LIMIT}",
+            "merge or drop indexes",
+        )
+    for index_name, index in sorted(table.indexes.items()):
+        include = index.projection == "INCLUDE"
+        if include != bool(index.non_key_attributes):
+            yield _problem(
+                src,
+                (*base, "indexes", index_name, "projection"),
+                "TFG256",
+                "non_key_attributes go with projection INCLUDE, and INCLUDE needs them",
+                "use projection: INCLUDE with non_key_attributes, or drop non_key_attributes",
+            )
+
+
+def bucket_logging(p: Platform, src: Source) -> Iterator[Problem]:
+    """`access_logs` names a bucket of purpose access-logs; log buckets do not log."""
+    for name, bucket in sorted(p.buckets.items()):
+        target = bucket.access_logs
+        if target is None:
+            continue
+        path: PathKey = ("buckets", name, "access_logs")
+        if bucket.purpose == "access-logs":
+            yield _problem(
+                src,
+                path,
+                "TFG254",
+                f"{name} is an access-log bucket; its own access logs would log themselves",
+                "remove access_logs from the access-log bucket",
+            )
+        elif target not in p.buckets or p.buckets[target].purpose != "access-logs":
+            logs = sorted(n for n, b in p.buckets.items() if b.purpose == "access-logs")
+            yield _problem(
+                src,
+                path,
+                "TFG254",
+                f"{target!r} is not a bucket with purpose: access-logs "
+                f"(known: {', '.join(logs) or 'none defined'})",
+                "name a bucket of buckets: with purpose: access-logs",
+            )
+
+
 RULES: tuple[Rule, ...] = (
     routes_need_ingress,
     health_checks,
@@ -835,6 +978,9 @@ RULES: tuple[Rule, ...] = (
     visibility,
     messaging_environment,
     subscriptions,
+    store_uses,
+    table_attributes,
+    bucket_logging,
 )
 # Rules whose problems are warnings: reported, never blocking.
 WARNINGS: tuple[Rule, ...] = (http_only_warning,)
