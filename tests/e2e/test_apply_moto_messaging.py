@@ -8,8 +8,10 @@ import json
 import subprocess
 from pathlib import Path
 
-from e2e.test_apply_moto import _client, _env, _tfgen, moto_aws, pytestmark  # noqa: F401
+from e2e.moto_double import MARKS, aws_env, client, run_tfgen
 from tfgen.terraform.locate import find_terraform
+
+pytestmark = MARKS
 
 QUEUES = {"catalog", "catalog-dlq", "fulfillment", "fulfillment-dlq", "notifications",
           "notifications-dlq"}  # fmt: skip
@@ -33,12 +35,12 @@ def _only_moto_whitespace(plan: str) -> bool:
     )  # fmt: skip
 
 
-def test_messaging_applies_replans_empty_and_destroys(project: Path, moto_aws: str) -> None:  # noqa: F811
-    applied = _tfgen(project, moto_aws, "apply", "dev", "--target", "module.messaging", "--yes")
+def test_messaging_applies_replans_empty_and_destroys(project: Path, moto_aws: str) -> None:
+    applied = run_tfgen(project, moto_aws, "apply", "dev", "--target", "module.messaging", "--yes")
     assert applied.returncode == 0, applied.stderr + applied.stdout
     assert "Apply complete!" in applied.stdout
 
-    sqs = _client("sqs", moto_aws)
+    sqs = client("sqs", moto_aws)
     urls = sqs.list_queues(QueueNamePrefix="bookstore-dev-")["QueueUrls"]
     assert {u.rsplit("/", 1)[1].removeprefix("bookstore-dev-") for u in urls} == QUEUES
     url = sqs.get_queue_url(QueueName="bookstore-dev-fulfillment")["QueueUrl"]
@@ -56,7 +58,7 @@ def test_messaging_applies_replans_empty_and_destroys(project: Path, moto_aws: s
         "rule/bookstore-dev-bookstore/bookstore-dev-bookstore-order-created-to-fulfillment"
     )
 
-    events = _client("events", moto_aws)
+    events = client("events", moto_aws)
     rules = events.list_rules(EventBusName="bookstore-dev-bookstore")["Rules"]
     assert len(rules) == 3
     [target] = events.list_targets_by_rule(
@@ -65,10 +67,10 @@ def test_messaging_applies_replans_empty_and_destroys(project: Path, moto_aws: s
     )["Targets"]
     assert target["RetryPolicy"]["MaximumRetryAttempts"] == 2
     assert target["DeadLetterConfig"]["Arn"].endswith(":bookstore-dev-fulfillment-dlq")
-    topics = [t["TopicArn"] for t in _client("sns", moto_aws).list_topics()["Topics"]]
+    topics = [t["TopicArn"] for t in client("sns", moto_aws).list_topics()["Topics"]]
     assert any(arn.endswith(":bookstore-dev-dlq-alerts") for arn in topics)
 
-    replanned = _tfgen(project, moto_aws, "plan", "dev", "--target", "module.messaging")
+    replanned = run_tfgen(project, moto_aws, "plan", "dev", "--target", "module.messaging")
     assert replanned.returncode == 0, replanned.stderr
     assert _only_moto_whitespace(replanned.stdout), replanned.stdout
 
@@ -76,7 +78,7 @@ def test_messaging_applies_replans_empty_and_destroys(project: Path, moto_aws: s
     destroyed = subprocess.run(
         [terraform.path, "destroy", "-auto-approve", "-input=false", "-target=module.messaging",
          "-var-file=environments/dev.tfvars"],
-        cwd=project / "generated", env=_env(moto_aws), capture_output=True, text=True,
+        cwd=project / "generated", env=aws_env(moto_aws), capture_output=True, text=True,
         check=False, timeout=900,
     )  # fmt: skip
     assert destroyed.returncode == 0, destroyed.stderr

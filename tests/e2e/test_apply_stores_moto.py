@@ -11,9 +11,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from tests.e2e.test_apply_moto import _client, _env, _tfgen, moto_aws, pytestmark
+from e2e.moto_double import MARKS, aws_env, client, run_tfgen
 
-__all__ = ["moto_aws", "pytestmark"]
+pytestmark = MARKS
 
 # Every bucket resource but aws_s3_bucket_logging: moto 5.2.5's PutBucketLogging answers 500
 # when the target bucket's policy has a statement with "Principal": "*" (its permission check
@@ -36,43 +36,43 @@ TARGETS = (
 
 
 def test_tables_and_buckets_apply_replan_clean_and_destroy(project: Path, moto_aws: str) -> None:
-    applied = _tfgen(project, moto_aws, "apply", "dev", *TARGETS, "--yes")
+    applied = run_tfgen(project, moto_aws, "apply", "dev", *TARGETS, "--yes")
     assert applied.returncode == 0, applied.stdout + applied.stderr
     assert "Apply complete!" in applied.stdout
 
-    tables = _client("dynamodb", moto_aws).list_tables()["TableNames"]
+    tables = client("dynamodb", moto_aws).list_tables()["TableNames"]
     assert sorted(t for t in tables if t.startswith("bookstore-dev-")) == [
         "bookstore-dev-event-processing-log",
         "bookstore-dev-payment-idempotency",
         "bookstore-dev-user-interactions",
     ]
-    table = _client("dynamodb", moto_aws).describe_table(
+    table = client("dynamodb", moto_aws).describe_table(
         TableName="bookstore-dev-user-interactions"
     )["Table"]
     assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
     assert [i["IndexName"] for i in table["GlobalSecondaryIndexes"]] == ["ProductIdIndex"]
     assert table["SSEDescription"]["SSEType"] == "KMS"
-    buckets = [b["Name"] for b in _client("s3", moto_aws).list_buckets()["Buckets"]]
+    buckets = [b["Name"] for b in client("s3", moto_aws).list_buckets()["Buckets"]]
     assert sorted(b for b in buckets if b.startswith("bookstore-dev-")) == [
         "bookstore-dev-access-logs-123456789012",
         "bookstore-dev-covers-123456789012",
         "bookstore-dev-profile-pictures-123456789012",
     ]
-    policy = _client("s3", moto_aws).get_bucket_policy(Bucket="bookstore-dev-covers-123456789012")
+    policy = client("s3", moto_aws).get_bucket_policy(Bucket="bookstore-dev-covers-123456789012")
     assert '"aws:SecureTransport":"false"' in policy["Policy"].replace(" ", "")
 
-    replanned = _tfgen(project, moto_aws, "plan", "dev", *TARGETS)
+    replanned = run_tfgen(project, moto_aws, "plan", "dev", *TARGETS)
     assert replanned.returncode == 0, replanned.stdout + replanned.stderr
     assert "changes: no" in replanned.stdout
 
     targets = [t.replace("--", "-") for t in TARGETS]
     destroy = ["terraform", "destroy", "-auto-approve", "-input=false", "-no-color",
                "-var-file=environments/dev.tfvars", *targets]  # fmt: skip
-    destroyed = subprocess.run(destroy, cwd=project / "generated", env=_env(moto_aws),
+    destroyed = subprocess.run(destroy, cwd=project / "generated", env=aws_env(moto_aws),
                                capture_output=True, text=True, check=False,
                                timeout=900)  # fmt: skip
     assert destroyed.returncode == 0, destroyed.stdout + destroyed.stderr
-    left = _client("dynamodb", moto_aws).list_tables()["TableNames"]
+    left = client("dynamodb", moto_aws).list_tables()["TableNames"]
     assert not [t for t in left if t.startswith("bookstore-dev-")]
-    left_buckets = [b["Name"] for b in _client("s3", moto_aws).list_buckets()["Buckets"]]
+    left_buckets = [b["Name"] for b in client("s3", moto_aws).list_buckets()["Buckets"]]
     assert not [b for b in left_buckets if b.startswith("bookstore-dev-")]
