@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -163,3 +163,18 @@ def prune(folder: Path, pattern: str, keep: int, max_age: float = DEFAULT_MAX_AG
     for index, (mtime, path) in enumerate(stamped):
         if index >= keep or mtime < oldest:
             path.unlink(missing_ok=True)
+
+
+def tool_version(folder: Path, executable: str | Path, ask: Callable[[], str]) -> str:
+    """A tool's version, remembered in ``folder`` per executable path, modification time and
+    size, so that a process does not start the tool only to learn its version; ``ask``
+    runs the tool when nothing is remembered yet."""
+    stat = os.stat(executable)
+    name = "version-" + key(str(executable), str(stat.st_mtime_ns), str(stat.st_size))[:32]
+    memo = load_bytes(folder, name, ".txt")
+    known = memo.decode("utf-8", errors="replace").strip() if memo else ""
+    if known:
+        return known
+    version = ask()
+    store_bytes(folder, name, (version + "\n").encode("utf-8"), suffix=".txt")
+    return version

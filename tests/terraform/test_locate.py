@@ -80,9 +80,9 @@ def test_the_version_is_remembered_on_disk(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("TFGEN_CACHE_DIR", str(tmp_path))
     locate._remembered_version.cache_clear()
     version = locate.terraform_version(real)
-    memos = list((tmp_path / "terraform-version").glob("*.json"))
+    memos = list((tmp_path / "terraform-version").glob("version-*.txt"))
     assert len(memos) == 1
-    assert memos[0].read_text() == f'"{version}"'
-    memos[0].write_text('"9.9.9"')  # what a later process finds
+    assert memos[0].read_text() == f"{version}\n"
+    memos[0].write_text("9.9.9\n")  # what a later process finds
     locate._remembered_version.cache_clear()
     assert locate.terraform_version(real) == "9.9.9"

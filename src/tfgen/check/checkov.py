@@ -188,15 +188,11 @@ def checkov_version(executable: Path, cache_dir: Path | None = None) -> str:
     if found:
         return found
     stat = real.stat()
-    key = cache.key(str(real), str(stat.st_mtime_ns), str(stat.st_size))
-    folder, name = cache_dir or default_cache_dir(), f"version-{key[:32]}"
-    memo = cache.load_bytes(folder, name, ".txt")
-    known = memo.decode("utf-8", errors="replace").strip() if memo else ""
-    if known:
-        return known
-    version = _version_from_cli(str(real), stat.st_mtime_ns, stat.st_size)
-    cache.store_bytes(folder, name, (version + "\n").encode("utf-8"), suffix=".txt")
-    return version
+    return cache.tool_version(
+        cache_dir or default_cache_dir(),
+        real,
+        lambda: _version_from_cli(str(real), stat.st_mtime_ns, stat.st_size),
+    )
 
 
 _DIST_INFO = re.compile(r"^checkov-(?P<version>[^-]+)\.dist-info$")

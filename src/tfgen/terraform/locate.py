@@ -86,15 +86,9 @@ def terraform_version(path: str) -> str:
 def _remembered_version(path: str, mtime_ns: int, size: int) -> str:
     try:
         folder = cache.cache_dir() / "terraform-version"
-    except ToolError:  # no usable cache: ask terraform every time
-        return _cached_version(path, mtime_ns, size)
-    memo = cache.key("terraform-version", path, str(mtime_ns), str(size))
-    known = cache.load_json(folder, memo)
-    if isinstance(known, str) and known:
-        return known
-    version = _cached_version(path, mtime_ns, size)
-    cache.store_json(folder, memo, version, keep=16)
-    return version
+    except ToolError:  # no usable cache: ask terraform once per process
+        return _ask_version(path)
+    return cache.tool_version(folder, path, lambda: _ask_version(path))
 
 
 def _stat_or_raise(path: str) -> os.stat_result:
@@ -105,8 +99,7 @@ def _stat_or_raise(path: str) -> os.stat_result:
         raise ToolError("TFG501", message, _INSTALL_HINT) from exc
 
 
-@functools.lru_cache(maxsize=16)
-def _cached_version(path: str, _mtime_ns: int, _size: int) -> str:
+def _ask_version(path: str) -> str:
     argv = [path, "version", "-json"]
     try:
         proc = subprocess.run(
