@@ -108,9 +108,9 @@ module "ecs" {
     tables  = module.tables.arns
     buckets = module.buckets.arns
   }
-  store_names = {
-    tables  = module.tables.names
-    buckets = module.buckets.names
+  store_environment = {
+    tables  = module.tables.environment
+    buckets = module.buckets.environment
   }
 }
 

@@ -110,7 +110,8 @@ def test_external_images_get_no_repository(acme: Path) -> None:
     services = (out / "modules/ecs/services.tf").read_text()
     assert 'external_image = true\n      credentials    = "registry-login"' in services
     readers = _block(services.replace("\n  services_with_secrets", "\nX"), "X = {")
-    assert '"cache" = {\n      secrets = ["registry-login"]' in readers
+    reader = '"cache" = {\n      secrets       = ["registry-login"]\n      store_secrets = []'
+    assert reader in readers
     main_tf = (out / "modules/ecs/main.tf").read_text()
     assert (
         "image                  = each.value.external_image ? var.services[each.key].image : "

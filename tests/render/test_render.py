@@ -170,8 +170,16 @@ def test_ecr_is_immutable_and_scanned(rendered: dict[str, str]) -> None:
 
 
 def test_task_security_groups_open_only_the_service_port(rendered: dict[str, str]) -> None:
-    rules = _resources(rendered["modules/ecs/main.tf"])["aws_vpc_security_group_ingress_rule"]
+    all_rules = _resources(rendered["modules/ecs/main.tf"])["aws_vpc_security_group_ingress_rule"]
+    # The only ingress into a task's own group is from the load balancer (the store rule
+    # opens a store's group to the tasks that use it).
+    rules = {
+        name: rule
+        for name, rule in all_rules.items()
+        if "aws_security_group.this" in rule["security_group_id"]
+    }
     assert set(rules) == {"from_alb"}
+    assert "var.store_connections" in all_rules["store_from_task"]["security_group_id"]
     rule = rules["from_alb"]
     assert rule["for_each"] == "${local.routed_services}"
     assert (rule["from_port"], rule["to_port"]) == ("${each.value.port}", "${each.value.port}")

@@ -117,13 +117,14 @@ def test_the_model_and_the_registry_know_the_same_stores() -> None:
     assert {ref: kind.section for ref, kind in stores().items()} == STORE_SECTIONS
     assert set(STORE_SECTIONS) <= set(StoreUse.model_fields)
     assert TABLES in KINDS and BUCKETS in KINDS
-    assert all(kind.store is not None and kind.store.port is None for kind in (TABLES, BUCKETS))
+    assert all(kind.store is not None and not kind.store.network for kind in (TABLES, BUCKETS))
 
 
 def test_store_variable_naming_rule() -> None:
     use = StoreUse.model_validate({"table": "payment-idempotency"})
-    assert use.variable == "TABLE_PAYMENT_IDEMPOTENCY_NAME"
-    assert StoreUse.model_validate({"bucket": "covers"}).variable == "BUCKET_COVERS_NAME"
+    assert use.variables == {"TABLE_PAYMENT_IDEMPOTENCY_NAME": "NAME"}
+    assert use.secret_variable is None
+    assert StoreUse.model_validate({"bucket": "covers"}).variables == {"BUCKET_COVERS_NAME": "NAME"}
 
 
 @pytest.mark.parametrize(

@@ -77,7 +77,7 @@ def test_store_variable_clashes_with_environment(project: Path, edit: Edit) -> N
         "      TABLE_PAYMENT_IDEMPOTENCY_NAME: other\n",
     )
     [msg] = _messages(project)
-    assert "TFG255 TABLE_PAYMENT_IDEMPOTENCY_NAME (the store's name, set by `uses`)" in msg
+    assert "TFG255 TABLE_PAYMENT_IDEMPOTENCY_NAME (set by `uses` for the store)" in msg
     assert msg.startswith(f"{SERVICES}:{line_of(project / SERVICES, PAYMENT_USES)}:")
 
 

@@ -9,3 +9,8 @@ output "names" {
   description = "Name of each bucket, by spec name."
   value       = { for name, bucket in aws_s3_bucket.this : name => bucket.id }
 }
+
+output "environment" {
+  description = "What a task that uses the bucket receives, by spec name: BUCKET_<NAME>_NAME."
+  value       = { for name, bucket in aws_s3_bucket.this : name => { NAME = bucket.id } }
+}

@@ -74,9 +74,12 @@ data "aws_iam_policy_document" "secrets" {
   for_each = local.services_with_secrets
 
   statement {
-    sid       = "ReadServiceSecrets"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [for secret in each.value.secrets : var.secret_arns[secret]]
+    sid     = "ReadServiceSecrets"
+    actions = ["secretsmanager:GetSecretValue"]
+    resources = concat(
+      [for secret in each.value.secrets : var.secret_arns[secret]],
+      [for ref in each.value.store_secrets : var.store_secret_arns[ref.store][ref.entity]]
+    )
   }
 
   statement {
@@ -209,6 +212,30 @@ resource "aws_vpc_security_group_egress_rule" "alb_to" {
   to_port                      = each.value.port
 }
 
+# Services that use a store in the VPC (databases, caches, ...): the task's security group
+# may reach the store's on its port, and the store's admits exactly those tasks.
+resource "aws_vpc_security_group_egress_rule" "to_store" {
+  for_each = local.store_links
+
+  security_group_id            = aws_security_group.this[each.value.service].id
+  description                  = "To ${each.value.store} ${each.value.entity}"
+  referenced_security_group_id = var.store_connections[each.value.store][each.value.entity].security_group_id
+  ip_protocol                  = "tcp"
+  from_port                    = var.store_connections[each.value.store][each.value.entity].port
+  to_port                      = var.store_connections[each.value.store][each.value.entity].port
+}
+
+resource "aws_vpc_security_group_ingress_rule" "store_from_task" {
+  for_each = local.store_links
+
+  security_group_id            = var.store_connections[each.value.store][each.value.entity].security_group_id
+  description                  = "From the tasks of ${each.value.service}"
+  referenced_security_group_id = aws_security_group.this[each.value.service].id
+  ip_protocol                  = "tcp"
+  from_port                    = var.store_connections[each.value.store][each.value.entity].port
+  to_port                      = var.store_connections[each.value.store][each.value.entity].port
+}
+
 resource "aws_vpc_security_group_egress_rule" "https" {
   for_each = local.services
 
@@ -253,14 +280,17 @@ resource "aws_ecs_task_definition" "this" {
       environment = concat(
         [for key in sort(keys(var.services[each.key].environment)) : { name = key, value = var.services[each.key].environment[key] }],
         [for key, ref in try(local.messaging_clients[each.key].environment, {}) : { name = key, value = local.messaging_values[ref.kind][ref.name] }],
-        [for key, store in each.value.store_environment : { name = key, value = var.store_names[store.store][store.entity] }]
+        [for key, ref in each.value.store_environment : { name = key, value = tostring(var.store_environment[ref.store][ref.entity][ref.output]) }]
       )
-      secrets = [
-        for name, secret in each.value.secrets : {
-          name      = name
-          valueFrom = secret.key == null ? var.secret_arns[secret.secret] : "${var.secret_arns[secret.secret]}:${secret.key}::"
-        }
-      ]
+      secrets = concat(
+        [
+          for name, secret in each.value.secrets : {
+            name      = name
+            valueFrom = secret.key == null ? var.secret_arns[secret.secret] : "${var.secret_arns[secret.secret]}:${secret.key}::"
+          }
+        ],
+        [for name, ref in each.value.store_secrets : { name = name, valueFrom = var.store_secret_arns[ref.store][ref.entity] }]
+      )
       mountPoints = [
         { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }
       ]

@@ -25,9 +25,10 @@ locals {
         REDIS_AUTH_TOKEN = { secret = "redis-auth", key = null }
       }
       store_environment = {
-        BUCKET_COVERS_NAME           = { store = "buckets", entity = "covers" }
-        TABLE_USER_INTERACTIONS_NAME = { store = "tables", entity = "user-interactions" }
+        BUCKET_COVERS_NAME           = { store = "buckets", entity = "covers", output = "NAME" }
+        TABLE_USER_INTERACTIONS_NAME = { store = "tables", entity = "user-interactions", output = "NAME" }
       }
+      store_secrets = {}
     }
     # spec: services.notifications-service
     "notifications-service" = {
@@ -49,8 +50,9 @@ locals {
         REDIS_AUTH_TOKEN = { secret = "redis-auth", key = null }
       }
       store_environment = {
-        TABLE_EVENT_PROCESSING_LOG_NAME = { store = "tables", entity = "event-processing-log" }
+        TABLE_EVENT_PROCESSING_LOG_NAME = { store = "tables", entity = "event-processing-log", output = "NAME" }
       }
+      store_secrets = {}
     }
     # spec: services.order-service
     "order-service" = {
@@ -74,8 +76,9 @@ locals {
         SERVICE_JWT_SECRET = { secret = "jwt-signing-key", key = null }
       }
       store_environment = {
-        TABLE_EVENT_PROCESSING_LOG_NAME = { store = "tables", entity = "event-processing-log" }
+        TABLE_EVENT_PROCESSING_LOG_NAME = { store = "tables", entity = "event-processing-log", output = "NAME" }
       }
+      store_secrets = {}
     }
     # spec: services.payment-service
     "payment-service" = {
@@ -98,8 +101,9 @@ locals {
         STRIPE_API_KEY     = { secret = "stripe-api-key", key = "api_key" }
       }
       store_environment = {
-        TABLE_PAYMENT_IDEMPOTENCY_NAME = { store = "tables", entity = "payment-idempotency" }
+        TABLE_PAYMENT_IDEMPOTENCY_NAME = { store = "tables", entity = "payment-idempotency", output = "NAME" }
       }
+      store_secrets = {}
     }
     # spec: services.search-service
     "search-service" = {
@@ -119,6 +123,7 @@ locals {
       }
       secrets           = {}
       store_environment = {}
+      store_secrets     = {}
     }
     # spec: services.user-service
     "user-service" = {
@@ -142,9 +147,10 @@ locals {
         SERVICE_JWT_SECRET = { secret = "jwt-signing-key", key = null }
       }
       store_environment = {
-        BUCKET_PROFILE_PICTURES_NAME = { store = "buckets", entity = "profile-pictures" }
-        TABLE_USER_INTERACTIONS_NAME = { store = "tables", entity = "user-interactions" }
+        BUCKET_PROFILE_PICTURES_NAME = { store = "buckets", entity = "profile-pictures", output = "NAME" }
+        TABLE_USER_INTERACTIONS_NAME = { store = "tables", entity = "user-interactions", output = "NAME" }
       }
+      store_secrets = {}
     }
   }
 
@@ -174,23 +180,28 @@ locals {
   services_with_secrets = {
     # spec: services.catalog-service
     "catalog-service" = {
-      secrets = ["db-credentials", "redis-auth"]
+      secrets       = ["db-credentials", "redis-auth"]
+      store_secrets = []
     }
     # spec: services.notifications-service
     "notifications-service" = {
-      secrets = ["redis-auth"]
+      secrets       = ["redis-auth"]
+      store_secrets = []
     }
     # spec: services.order-service
     "order-service" = {
-      secrets = ["db-credentials", "jwt-signing-key", "redis-auth"]
+      secrets       = ["db-credentials", "jwt-signing-key", "redis-auth"]
+      store_secrets = []
     }
     # spec: services.payment-service
     "payment-service" = {
-      secrets = ["jwt-signing-key", "stripe-api-key"]
+      secrets       = ["jwt-signing-key", "stripe-api-key"]
+      store_secrets = []
     }
     # spec: services.user-service
     "user-service" = {
-      secrets = ["db-credentials", "jwt-signing-key", "redis-auth"]
+      secrets       = ["db-credentials", "jwt-signing-key", "redis-auth"]
+      store_secrets = []
     }
   }
 

@@ -54,8 +54,23 @@ variable "store_arns" {
   default     = {}
 }
 
-variable "store_names" {
-  description = "Name of each data store the services use: store kind -> name -> name."
+variable "store_environment" {
+  description = "Values each data store gives the tasks that use it: store kind -> name -> output (NAME, ENDPOINT, PORT, ...) -> value."
+  type        = map(map(map(string)))
+  default     = {}
+}
+
+variable "store_connections" {
+  description = "Security group and port of each data store reached in the VPC: store kind -> name -> connection."
+  type = map(map(object({
+    security_group_id = string
+    port              = number
+  })))
+  default = {}
+}
+
+variable "store_secret_arns" {
+  description = "Credential secret of each data store that has one: store kind -> name -> Secrets Manager ARN."
   type        = map(map(string))
   default     = {}
 }

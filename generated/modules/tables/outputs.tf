@@ -9,3 +9,8 @@ output "names" {
   description = "Name of each table, by spec name."
   value       = { for name, table in aws_dynamodb_table.this : name => table.name }
 }
+
+output "environment" {
+  description = "What a task that uses the table receives, by spec name: TABLE_<NAME>_NAME."
+  value       = { for name, table in aws_dynamodb_table.this : name => { NAME = table.name } }
+}

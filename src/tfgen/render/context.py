@@ -158,11 +158,29 @@ def ecs_entry(name: str, svc: Service) -> dict[str, Any]:
             "start_period": view.grace_period,
         },
         "secrets": {u.variable: {"secret": u.secret, "key": u.key} for u in view.secrets},
-        "store_environment": {
-            use.variable: {"store": STORE_SECTIONS[use.reference], "entity": use.target}
-            for use in sorted(svc.uses, key=lambda u: u.variable)
-        },
+        "store_environment": _store_environment(svc),
+        "store_secrets": _store_secrets(svc),
     }
+
+
+def _store_environment(svc: Service) -> dict[str, dict[str, str]]:
+    """The task's plain variables from its ``uses``: variable -> the store output it holds."""
+    found = {
+        variable: {"store": STORE_SECTIONS[use.reference], "entity": use.target, "output": output}
+        for use in svc.uses
+        for variable, output in use.variables.items()
+    }
+    return dict(sorted(found.items()))
+
+
+def _store_secrets(svc: Service) -> dict[str, dict[str, str]]:
+    """The task's secret references from its ``uses``: variable -> the store it is of."""
+    found = {
+        use.secret_variable: {"store": STORE_SECTIONS[use.reference], "entity": use.target}
+        for use in svc.uses
+        if use.secret_variable is not None
+    }
+    return dict(sorted(found.items()))
 
 
 def routed_entry(_name: str, svc: Service) -> dict[str, Any]:
@@ -176,7 +194,7 @@ def secret_reader_entry(name: str, svc: Service) -> dict[str, Any]:
     names = set(_service_view(name, svc).secret_names)
     if svc.image.credentials is not None:
         names.add(svc.image.credentials)
-    return {"secrets": sorted(names)}
+    return {"secrets": sorted(names), "store_secrets": list(_store_secrets(svc).values())}
 
 
 def exec_entry(_name: str, _svc: Service) -> dict[str, Any]:

@@ -49,6 +49,7 @@ from tfgen.render.context import (
     table_entry,
 )
 from tfgen.spec.model import (
+    STORE_KINDS,
     Bucket,
     Bus,
     BusRule,
@@ -152,18 +153,41 @@ class Grant:
 class Store:
     """What a kind of data store gives a service that ``uses`` it.
 
-    ``reference`` is the key of a ``uses`` entry (``{table: payments}``); its module outputs
-    ``arns`` and ``names`` by entity.  ``kms``: the store is encrypted with the platform key
-    (reads need ``kms:Decrypt``, writes also ``kms:GenerateDataKey``).  ``port``: the port
-    the task's security group opens to the store (None: an API store, reached over HTTPS).
-    The task receives the store's name as ``<REFERENCE>_<ENTITY>_NAME``
-    (:attr:`tfgen.spec.model.StoreUse.variable`).
+    ``reference`` is the key of a ``uses`` entry (``{table: payments}``).  The store's
+    module outputs, by entity:
+
+    * ``environment``: output (NAME, ENDPOINT, ...; :data:`tfgen.spec.model.STORE_KINDS`)
+      -> value, the task's plain variables ``<KIND>_<NAME>_<OUTPUT>``;
+    * ``arns`` when it has ``grants``: the ARN the grants' resource suffixes extend;
+    * ``connections`` when it is ``network`` (reached in the VPC, not over an AWS API):
+      ``{security_group_id, port}``; the ECS module opens the task's security group to the
+      store's on that port, in both directions' rules;
+    * ``secret_arns`` when its spec kind has a credential secret: the task receives it as
+      ``<KIND>_<NAME>_SECRET`` through a Secrets Manager reference, which the execution
+      role may read (encrypted with the platform key).
+
+    ``kms``: the task reads the store's data encrypted with the platform key itself (reads
+    need ``kms:Decrypt``, writes also ``kms:GenerateDataKey``).
     """
 
     reference: str
-    grants: tuple[Grant, ...]
+    grants: tuple[Grant, ...] = ()
     kms: bool = True
-    port: int | None = None
+    network: bool = False
+
+    @property
+    def secret(self) -> bool:
+        return STORE_KINDS[self.reference].secret
+
+    def wiring(self, section: str) -> dict[str, Any]:
+        """The module outputs the root passes to the ECS module (main.tf.j2)."""
+        return {
+            "section": section,
+            "environment": True,
+            "arns": bool(self.grants),
+            "connections": self.network,
+            "secret_arns": self.secret,
+        }
 
 
 KMS_READ = ("kms:Decrypt",)
@@ -223,7 +247,13 @@ def _routed(service: Service) -> bool:
 
 
 def _has_secrets(service: Service) -> bool:
-    return bool(service.secrets) or service.image.credentials is not None
+    """The execution role reads secrets: the service's own, registry credentials or the
+    credential secrets of stores it uses."""
+    return (
+        bool(service.secrets)
+        or service.image.credentials is not None
+        or any(use.secret_variable is not None for use in service.uses)
+    )
 
 
 def _own_image(service: Service) -> bool:
@@ -255,7 +285,9 @@ MODULES: dict[str, Module] = {
 
 
 def _uses_stores(service: Service) -> bool:
-    return bool(service.uses)
+    """The service's task role gets a data-store policy (some relation grants actions)."""
+    entry = uses_entry("", service)
+    return bool(entry["statements"] or entry["kms_actions"])
 
 
 def _uses_entry(name: str, service: Service) -> dict[str, Any]:
@@ -545,6 +577,54 @@ BUCKETS = EntityKind(
     ),
 )
 
+
+def network_use(use: StoreUse) -> bool:
+    """The used store is reached in the VPC (the task's security group opens to it)."""
+    store = stores(KINDS)[use.reference].store
+    return store is not None and store.network
+
+
+def store_links(platform: Platform) -> dict[str, StoreLink]:
+    """Every ``uses`` relation to a network store, keyed ``<service>/<section>/<store>``."""
+    return {
+        f"{name}/{STORE_KINDS[use.reference].section}/{use.target}": StoreLink(name, use)
+        for name, svc in platform.services.items()
+        for use in svc.uses
+        if network_use(use)
+    }
+
+
+@dataclass(frozen=True)
+class StoreLink:
+    """A service's ``uses`` relation to a store it reaches in the VPC."""
+
+    service: str
+    use: StoreUse
+
+
+def store_link_entry(_key: str, link: StoreLink) -> dict[str, Any]:
+    """The security-group rules between a task and a store it uses (the store's port)."""
+    section = STORE_KINDS[link.use.reference].section
+    return {"service": link.service, "store": section, "entity": link.use.target}
+
+
+STORE_LINKS = EntityKind(
+    section="services",
+    model=StoreUse,
+    collect=store_links,
+    marker=lambda key: f"services.{key.split('/')[0]}.uses",
+    placements=(
+        Placement(
+            module="ecs",
+            maps=(EntityMap("store_links", store_link_entry),),
+            resources=(
+                Resource(_EGRESS_RULE, "to_store"),
+                Resource(_INGRESS_RULE, "store_from_task"),
+            ),
+        ),
+    ),
+)
+
 KINDS: tuple[EntityKind, ...] = (
     SERVICES,
     SECRETS,
@@ -556,6 +636,7 @@ KINDS: tuple[EntityKind, ...] = (
     TOPIC_SUBSCRIPTIONS,
     TABLES,
     BUCKETS,
+    STORE_LINKS,
 )
 
 
@@ -567,6 +648,13 @@ def stores(kinds: tuple[EntityKind, ...] = KINDS) -> dict[str, EntityKind]:
 def present_stores(platform: Platform, kinds: tuple[EntityKind, ...] = KINDS) -> list[str]:
     """The sections of the store kinds the platform has entities of (their modules exist)."""
     return [k.section for k in kinds if k.store is not None and k.entities(platform)]
+
+
+def store_wiring(platform: Platform, kinds: tuple[EntityKind, ...] = KINDS) -> list[dict[str, Any]]:
+    """Per present store kind: which of its module's outputs the ECS module receives."""
+    return [
+        k.store.wiring(k.section) for k in kinds if k.store is not None and k.entities(platform)
+    ]
 
 
 def _camel(name: str) -> str:

@@ -23,6 +23,7 @@ from tfgen.render.kinds import (
     moves,
     placements,
     present_stores,
+    store_wiring,
     tier_values,
 )
 from tfgen.render.templates import template_dir
@@ -116,7 +117,10 @@ def render_tree(
     ``known`` lists every environment of the project: the shared HCL accepts exactly
     those, whichever subset is rendered now, so it is the same for every subset.
     """
-    shared = shared_context(platform, sorted(known)) | {"stores": present_stores(platform, kinds)}
+    shared = shared_context(platform, sorted(known)) | {
+        "stores": present_stores(platform, kinds),
+        "store_wiring": store_wiring(platform, kinds),
+    }
     tree = RenderedTree()
     for template in _templates(template_dir()):
         if not _wanted(template, platform, kinds):

@@ -477,10 +477,29 @@ class SecretRef(Strict):
 KNOWN_RUNTIMES = ("dotnet", "go", "java", "node", "php", "python", "ruby", "rust")
 
 
-# The key a `uses` entry names a store by -> the spec section of that kind of store.  The
-# entity-kind registry (render/kinds.py) declares what each relation grants; a test keeps
-# the two in step.
-STORE_SECTIONS: dict[str, str] = {"table": "tables", "bucket": "buckets"}
+@dataclass(frozen=True)
+class StoreKind:
+    """What a `uses` relation to one kind of store gives the task, as the spec sees it.
+
+    ``section``: where the stores are in the spec; ``outputs``: the plain variables the
+    task receives, ``<KIND>_<NAME>_<OUTPUT>`` (NAME, ENDPOINT, PORT, ...); ``secret``: the
+    store has a credential secret, which the task receives as ``<KIND>_<NAME>_SECRET``
+    through a Secrets Manager reference (never a plain value).
+    """
+
+    section: str
+    outputs: tuple[str, ...]
+    secret: bool = False
+
+
+# The key a `uses` entry names a store by -> what that kind of store is.  The entity-kind
+# registry (render/kinds.py) declares what each relation grants and where the values come
+# from; a test keeps the two in step.
+STORE_KINDS: dict[str, StoreKind] = {
+    "table": StoreKind("tables", ("NAME",)),
+    "bucket": StoreKind("buckets", ("NAME",)),
+}
+STORE_SECTIONS: dict[str, str] = {key: kind.section for key, kind in STORE_KINDS.items()}
 
 
 class StoreUse(Strict):
@@ -511,9 +530,21 @@ class StoreUse(Strict):
         return value
 
     @property
-    def variable(self) -> str:
-        """The task's environment variable with the store's name: <KIND>_<NAME>_NAME."""
-        return f"{self.reference}_{self.target}_NAME".upper().replace("-", "_")
+    def prefix(self) -> str:
+        """The prefix of the task's variables for this store: <KIND>_<NAME>."""
+        return f"{self.reference}_{self.target}".upper().replace("-", "_")
+
+    @property
+    def variables(self) -> dict[str, str]:
+        """The task's plain variables for this store: variable -> output (NAME, ENDPOINT, ...)."""
+        kind = STORE_KINDS[self.reference]
+        return {f"{self.prefix}_{output}": output for output in kind.outputs}
+
+    @property
+    def secret_variable(self) -> str | None:
+        """The task's variable with the store's credential secret (a Secrets Manager
+        reference), or None when the kind of store has no credentials."""
+        return f"{self.prefix}_SECRET" if STORE_KINDS[self.reference].secret else None
 
 
 class Service(Strict):

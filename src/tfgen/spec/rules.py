@@ -28,6 +28,7 @@ from tfgen.spec.model import (
     GeneratedName,
     Platform,
     Service,
+    StoreUse,
     Table,
     bucket_name,
     exec_names,
@@ -849,19 +850,23 @@ def store_uses(p: Platform, src: Source) -> Iterator[Problem]:
                     "list each store once, with access: write if the service writes it",
                 )
             seen.add((use.reference, use.target))
-            yield from _store_variable(src, name, svc, i, use.variable)
+            yield from _store_variables(src, name, svc, i, use)
 
 
-def _store_variable(src: Source, name: str, svc: Service, i: int, var: str) -> Iterator[Problem]:
-    if var in svc.environment or var in svc.secrets:
-        yield _problem(
-            src,
-            ("services", name, "uses", i),
-            "TFG255",
-            f"{var} (the store's name, set by `uses`) is also in the service's environment or "
-            "secrets",
-            f"remove {var} from environment/secrets: the task receives it from `uses`",
-        )
+def _store_variables(
+    src: Source, name: str, svc: Service, i: int, use: StoreUse
+) -> Iterator[Problem]:
+    own = [*use.variables, *([use.secret_variable] if use.secret_variable else [])]
+    for var in own:
+        if var in svc.environment or var in svc.secrets:
+            yield _problem(
+                src,
+                ("services", name, "uses", i),
+                "TFG255",
+                f"{var} (set by `uses` for the store) is also in the service's environment or "
+                "secrets",
+                f"remove {var} from environment/secrets: the task receives it from `uses`",
+            )
 
 
 def _table_keys(table: Table) -> Iterator[tuple[PathKey, str]]:
