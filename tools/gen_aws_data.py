@@ -478,6 +478,10 @@ def build_mq(cfn: Package, boto: Package, docs: JsonObject) -> JsonObject:
     unpriced = sorted(set(documented) - set(union))
     if unpriced:
         raise SourceError(f"documented RabbitMQ instance types with no price anywhere: {unpriced}")
+    all_modes = botocore_enum(boto, "mq", "2017-11-27", "DeploymentMode")
+    modes = rabbit["deployment_modes"]["modes"]
+    if not set(modes) <= set(all_modes):
+        raise SourceError(f"documented RabbitMQ deployment modes not in botocore: {modes}")
     lines = {
         str(k): {kk: str(vv) if not isinstance(vv, bool) else vv for kk, vv in v.items()}
         for k, v in rabbit["versions"]["lines"].items()
@@ -492,10 +496,11 @@ def build_mq(cfn: Package, boto: Package, docs: JsonObject) -> JsonObject:
         doc_entry(rabbit["version_instance_families"], "instance families per RabbitMQ version"),
         doc_entry(rabbit["instance_types"], "RabbitMQ broker instance types"),
         source_entry(cfn, [types_file], "broker instance types per region (AWS Price List API)"),
+        doc_entry(rabbit["deployment_modes"], "deployment modes of RabbitMQ brokers"),
     ]
     body = {
         "engine_types": sorted(botocore_enum(boto, "mq", "2017-11-27", "EngineType")),
-        "deployment_modes": sorted(botocore_enum(boto, "mq", "2017-11-27", "DeploymentMode")),
+        "deployment_modes": sorted(all_modes),
         "engines": {
             "rabbitmq": {
                 "versions": dict(sorted(lines.items(), key=lambda kv: version_key(kv[0]))),
@@ -505,13 +510,14 @@ def build_mq(cfn: Package, boto: Package, docs: JsonObject) -> JsonObject:
                     for k, v in rabbit["version_instance_families"]["lines"].items()
                 },
                 "single_instance_only": sorted(rabbit["instance_types"]["single_instance_only"]),
+                "deployment_modes": sorted(modes),
                 "regions": regions,
             }
         },
     }
     facts = {
         "engine_types": [0],
-        "deployment_modes": [0],
+        "deployment_modes": [0, 5],
         "versions": [1],
         "instance_classes": [2, 3, 4],
     }
