@@ -82,7 +82,7 @@ schemas-check: install
 	$(BIN)/python -m tools.schema.extract_terraform --check
 	$(BIN)/python -m tools.schema.extract_cdk --check
 
-## aws-data: regenerate the shipped AWS data-store facts (src/tfgen/data/aws, docs/aws-data.md)
+## aws-data: regenerate the shipped AWS data-store facts in src/tfgen/data/aws (docs/aws-data.md)
 aws-data: install
 	$(BIN)/python -m tools.gen_aws_data
 

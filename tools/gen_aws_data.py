@@ -30,6 +30,7 @@ the JSON is written with sorted keys and lists, so the same inputs give the same
 from __future__ import annotations
 
 import argparse
+import gzip
 import html.parser
 import importlib.metadata
 import io
@@ -89,8 +90,6 @@ class Package:
     def json(self, relpath: str) -> Any:
         data = self.read(relpath)
         if relpath.endswith(".gz"):
-            import gzip  # noqa: PLC0415
-
             data = gzip.decompress(data)
         return json.loads(data)
 
