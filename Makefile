@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 TFGEN  := $(BIN)/tfgen
 STAMP  := $(VENV)/.installed
 
-.PHONY: all install demo render validate check-generated test test-fast e2e lint typecheck bench bench-ci schema docs clean checkov schemas schemas-check
+.PHONY: all install demo render validate check-generated test test-fast e2e lint typecheck bench bench-ci schema docs clean checkov schemas schemas-check aws-data
 
 all: test
 
@@ -81,6 +81,10 @@ schemas: install
 schemas-check: install
 	$(BIN)/python -m tools.schema.extract_terraform --check
 	$(BIN)/python -m tools.schema.extract_cdk --check
+
+## aws-data: regenerate the shipped AWS data-store facts in src/tfgen/data/aws (docs/aws-data.md)
+aws-data: install
+	$(BIN)/python -m tools.gen_aws_data
 
 clean:
 	rm -rf $(VENV) .venv-checkov .pytest_cache .mypy_cache .ruff_cache
