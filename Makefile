@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 TFGEN  := $(BIN)/tfgen
 STAMP  := $(VENV)/.installed
 
-.PHONY: all install demo render validate check-generated test test-fast e2e lint typecheck bench bench-ci schema docs clean checkov schemas schemas-check aws-data
+.PHONY: all install demo render validate check-generated test test-fast e2e lint typecheck bench bench-ci schema docs clean checkov schemas schemas-check aws-data aws-data-check
 
 all: test
 
@@ -85,6 +85,10 @@ schemas-check: install
 ## aws-data: regenerate the shipped AWS data-store facts in src/tfgen/data/aws (docs/aws-data.md)
 aws-data: install
 	$(BIN)/python -m tools.gen_aws_data
+
+## aws-data-check: fail when src/tfgen/data/aws differs from what the pinned sources give (CI)
+aws-data-check: install
+	$(BIN)/python -m tools.gen_aws_data --check
 
 clean:
 	rm -rf $(VENV) .venv-checkov .pytest_cache .mypy_cache .ruff_cache
