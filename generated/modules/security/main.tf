@@ -45,6 +45,25 @@ data "aws_iam_policy_document" "kms" {
       values   = ["arn:${data.aws_partition.current.partition}:logs:${var.region}:${data.aws_caller_identity.current.account_id}:log-group:*"]
     }
   }
+
+  # CloudFront reads the KMS-encrypted buckets it fronts (origin access control): exactly
+  # the platform's distributions may decrypt.
+  statement {
+    sid       = "CloudFrontDecryptsOrigins"
+    actions   = ["kms:Decrypt"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudfront.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "AWS:SourceArn"
+      values   = var.cloudfront_distribution_arns
+    }
+  }
 }
 
 # One secret per entry of local.secrets (secrets.tf). The values are set out of band.
