@@ -388,7 +388,7 @@ resource "aws_cloudwatch_log_delivery_destination" "this" {
   for_each = local.distributions
 
   name          = "${var.name}-cdn-${each.key}"
-  output_format = "parquet"
+  output_format = "w3c"
 
   delivery_destination_configuration {
     destination_resource_arn = var.log_bucket_arns[each.value.access_logs]
