@@ -28,8 +28,6 @@ module "security" {
 
   name   = local.name
   region = local.region
-
-  cloudfront_distribution_arns = module.cdn.kms_reader_arns
 }
 
 module "network" {

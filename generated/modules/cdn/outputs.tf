@@ -14,8 +14,3 @@ output "bucket_readers" {
   description = "Bucket (spec name) -> ARNs of the distributions that read it through origin access control."
   value       = { for bucket, dists in local.bucket_readers : bucket => [for d in dists : aws_cloudfront_distribution.this[d].arn] }
 }
-
-output "kms_reader_arns" {
-  description = "ARNs of the distributions that read KMS-encrypted buckets (the platform key lets them decrypt)."
-  value       = [for name in keys(local.bucket_fronting) : aws_cloudfront_distribution.this[name].arn]
-}

@@ -46,8 +46,10 @@ data "aws_iam_policy_document" "kms" {
     }
   }
 
-  # CloudFront reads the KMS-encrypted buckets it fronts (origin access control): exactly
-  # the platform's distributions may decrypt.
+  # CloudFront reads the KMS-encrypted buckets it fronts (origin access control) for the
+  # account's distributions; which distribution may read which bucket is the bucket policy's
+  # decision (exact distribution ARNs). Naming the ARNs here too would make this key, which
+  # every module uses, wait for the distributions.
   statement {
     sid       = "CloudFrontDecryptsOrigins"
     actions   = ["kms:Decrypt"]
@@ -59,9 +61,9 @@ data "aws_iam_policy_document" "kms" {
     }
 
     condition {
-      test     = "StringEquals"
+      test     = "ArnLike"
       variable = "AWS:SourceArn"
-      values   = var.cloudfront_distribution_arns
+      values   = ["arn:${data.aws_partition.current.partition}:cloudfront::${data.aws_caller_identity.current.account_id}:distribution/*"]
     }
   }
 }

@@ -9,8 +9,3 @@ variable "region" {
   description = "Region the platform runs in."
   type        = string
 }
-
-variable "cloudfront_distribution_arns" {
-  description = "CloudFront distributions that read KMS-encrypted buckets (the key lets them decrypt)."
-  type        = list(string)
-}

@@ -726,7 +726,7 @@ def _default_rule_groups() -> list[str]:
 
 
 class Waf(Strict):
-    """The regional web ACL in front of the load balancer."""
+    """A web ACL: the ingress's (regional) or a distribution's (scope CLOUDFRONT)."""
 
     rate_limit: Annotated[int, Field(ge=10, le=2_000_000_000)] = tiered(2000)
     managed_rule_groups: list[Annotated[str, Field(pattern=r"^AWSManagedRules[A-Za-z0-9]+$")]] = (
@@ -820,8 +820,7 @@ HOSTNAME_PATTERN = r"^(\*\.)?([a-z0-9-]+\.)+[a-z]{2,}$"
 
 
 class CdnOrigin(Strict):
-    """Where a distribution fetches from: a bucket of `buckets` (S3 through Origin Access
-    Control) or the platform's load balancer (`ingress: true`)."""
+    """An origin: a bucket of `buckets` (through origin access control) or the ALB."""
 
     bucket: Name | None = Field(None, description="A bucket of `buckets` (purpose data).")
     ingress: bool = Field(False, description="The platform's load balancer (the ingress).")
@@ -859,9 +858,11 @@ class CdnPathBehavior(CdnBehavior):
 
 
 class Distribution(Strict):
-    """A CloudFront distribution: HTTPS only (TLSv1.2_2021 with aliases), Origin Access
-    Control to S3, a security-headers policy, a CLOUDFRONT-scope web ACL and standard
-    logging (v2), its certificate and web ACL in us-east-1."""
+    """A CloudFront distribution: HTTPS only, security headers, web ACL, standard logs.
+
+    TLSv1.2_2021 with aliases; origin access control to buckets; a CLOUDFRONT-scope web ACL
+    and the certificate in us-east-1; standard logging (v2) to an access-log bucket.
+    """
 
     comment: str | None = Field(None, max_length=128, description="Shown in the console.")
     origins: dict[Name, CdnOrigin] = Field(min_length=1, description="Origins by id.")
