@@ -994,6 +994,8 @@ def bucket_logging(p: Platform, src: Source) -> Iterator[Problem]:
 # --- cdn ----------------------------------------------------------------------------------
 
 CDN_CERTIFICATE_REGION = "us-east-1"  # CloudFront uses ACM certificates of us-east-1 only
+# https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesCacheBehavior.html#DownloadDistValuesPathPattern
+CDN_PATH_PATTERN = re.compile(r"^/[A-Za-z0-9_\-.$/~\"'@:+&*?]*$")
 
 
 def cdn_origins(p: Platform, src: Source) -> Iterator[Problem]:
@@ -1086,7 +1088,7 @@ def cdn_behaviors(p: Platform, src: Source) -> Iterator[Problem]:
                     f"path pattern {behavior.path!r} is listed twice",
                     "give each path pattern one behavior",
                 )
-            elif not behavior.path.startswith("/") or not PATH_PATTERN_CHARS.match(behavior.path):
+            elif not CDN_PATH_PATTERN.match(behavior.path):
                 yield _problem(
                     src,
                     path,
