@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ingress_by_certificate
+from helpers import drop_cdn, ingress_by_certificate
 from tfgen.pipeline import load_project, render_project
 from tfgen.terraform.locate import find_provider_mirror
 from tfgen.terraform.validate import validate_tree
@@ -21,9 +21,9 @@ ARN = "arn:aws:acm:{region}:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b
 ENVS = [f"environments/{e}.tfvars" for e in ("dev", "staging", "prod")]
 
 
-def _validate(project: Path) -> list[str]:
+def _validate(project: Path, *, cdn: bool = True) -> list[str]:
     files = render_project(load_project(project))
-    assert "modules/cdn/main.tf" in files
+    assert ("modules/cdn/main.tf" in files) is cdn
     tree = {path: text.encode() for path, text in files.items()}
     return [f"{d.summary}: {d.detail}" for d in validate_tree(tree, var_files=ENVS)]
 
@@ -58,3 +58,8 @@ def test_a_distribution_without_aliases_of_one_bucket(project: Path) -> None:
     assert "alb_origin_domain" not in files["main.tf"]
     assert "aws_cloudfront_origin_request_policy" not in files["modules/cdn/main.tf"]
     assert _validate(project) == []
+
+
+def test_a_platform_without_cdn_validates(project: Path) -> None:
+    drop_cdn(project)
+    assert _validate(project, cdn=False) == []
