@@ -81,6 +81,27 @@ module "buckets" {
 
   name        = local.name
   kms_key_arn = module.security.kms_key_arn
+
+  cloudfront_readers     = module.cdn.bucket_readers
+  cloudfront_log_buckets = ["access-logs"]
+}
+
+# CloudFront distributions (spec: cdn); their certificates, web ACLs and log delivery in
+# us-east-1 through the aliased provider.
+module "cdn" {
+  source = "./modules/cdn"
+
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  name                = local.name
+  distributions       = var.cdn
+  bucket_domain_names = module.buckets.regional_domain_names
+  log_bucket_arns     = module.buckets.log_target_arns
+  alb_origin_domain   = var.api_hostname
+  alb_origin_protocol = "https-only"
 }
 
 module "ecs" {

@@ -44,3 +44,8 @@ output "topic_arns" {
   description = "SNS topic ARN per spec topic."
   value       = module.messaging.topic_arns
 }
+
+output "cdn_domain_names" {
+  description = "CloudFront domain name (*.cloudfront.net) per spec distribution."
+  value       = module.cdn.domain_names
+}

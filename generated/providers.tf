@@ -7,3 +7,13 @@ provider "aws" {
     tags = local.tags
   }
 }
+
+# CloudFront's ACM certificates, CLOUDFRONT-scope web ACLs and log delivery live in us-east-1.
+provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+
+  default_tags {
+    tags = local.tags
+  }
+}

@@ -172,3 +172,23 @@ variable "tables" {
     error_message = "The tables map must have exactly one entry per table in the specs."
   }
 }
+
+variable "cdn" {
+  description = "Per-distribution tier values: aliases, price class, web ACL rate limit and log retention."
+  type = map(object({
+    aliases                = list(string)
+    price_class            = string
+    waf_rate_limit         = number
+    waf_log_retention_days = number
+  }))
+
+  validation {
+    condition     = toset(keys(var.cdn)) == toset(["bookstore"])
+    error_message = "The cdn map must have exactly one entry per distribution in the specs."
+  }
+
+  validation {
+    condition     = alltrue([for d in values(var.cdn) : contains(["PriceClass_100", "PriceClass_200", "PriceClass_All"], d.price_class)])
+    error_message = "price_class is PriceClass_100, PriceClass_200 or PriceClass_All."
+  }
+}

@@ -128,3 +128,11 @@ tables = {
     deletion_protection = false
   }
 }
+cdn = {
+  "bookstore" = {
+    aliases                = ["cdn.dev.bookstore.example.com"]
+    price_class            = "PriceClass_100"
+    waf_rate_limit         = 2000
+    waf_log_retention_days = 30
+  }
+}

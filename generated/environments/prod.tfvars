@@ -128,3 +128,11 @@ tables = {
     deletion_protection = true
   }
 }
+cdn = {
+  "bookstore" = {
+    aliases                = ["cdn.bookstore.example.com"]
+    price_class            = "PriceClass_All"
+    waf_rate_limit         = 2000
+    waf_log_retention_days = 90
+  }
+}

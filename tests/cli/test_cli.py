@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -199,3 +200,36 @@ def test_a_dangling_store_use_is_one_located_line_and_nothing_is_written(
                           capture_output=True, text=True, check=False)  # fmt: skip
     assert proc.returncode == 2 and proc.stderr.startswith(expected)
     assert _snapshot(project / "generated") == before
+
+
+def test_a_dangling_cdn_origin_is_one_located_line_and_nothing_is_written(
+    project: Path, edit: Edit
+) -> None:
+    edit("specs/cdn.yaml", "{bucket: profile-pictures}", "{bucket: avatars}")
+    before = _snapshot(project / "generated")
+    line = line_of(project / "specs/cdn.yaml", "{bucket: avatars}")
+    expected = f"specs/cdn.yaml:{line}:34: TFG291 bucket 'avatars' is not defined in buckets"
+    code, stdout, stderr = _run("-C", str(project), "render", "--all")
+    assert (code, stdout) == (2, "")
+    assert stderr.startswith(expected) and len(stderr.splitlines()) == 1
+    proc = subprocess.run([TFGEN, "-C", str(project), "render", "--all"],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert proc.returncode == 2 and proc.stderr.startswith(expected)
+    assert "Traceback" not in stderr + proc.stderr
+    assert _snapshot(project / "generated") == before
+
+
+def test_a_distribution_without_aliases_renders_with_a_located_warning(project: Path) -> None:
+    for rel in ("specs/cdn.yaml", "environments/dev.yaml", "environments/staging.yaml"):
+        path = project / rel
+        path.write_text("".join(ln for ln in path.read_text().splitlines(True)
+                                if "aliases:" not in ln))  # fmt: skip
+    line = line_of(project / "specs/cdn.yaml", "  bookstore:")
+    expected = f"warning: specs/cdn.yaml:{line}:3: TFG298 bookstore has no aliases"
+    code, _, stderr = _run("-C", str(project), "render", "--all", "--force")
+    assert code == 0 and expected in stderr
+    proc = subprocess.run([TFGEN, "-C", str(project), "render", "--all", "--force"],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert proc.returncode == 0 and expected in proc.stderr
+    written = (project / "generated/modules/cdn/distributions.tf").read_text()
+    assert re.search(r'minimum_protocol_version += "TLSv1"\n', written)

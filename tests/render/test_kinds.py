@@ -183,8 +183,14 @@ def test_instance_addresses(bookstore: LoadedProject) -> None:
 
 def test_tier_values_follow_the_declared_fields(bookstore: LoadedProject) -> None:
     values = tier_values(bookstore.platform)
-    assert list(values) == ["services", "queues", "tables"]
+    assert list(values) == ["services", "queues", "tables", "cdn"]
     assert values["queues"]["fulfillment"] == {"retention_seconds": 345600}
+    assert values["cdn"]["bookstore"] == {
+        "aliases": ["cdn.bookstore.example.com"],
+        "price_class": "PriceClass_All",
+        "waf_rate_limit": 2000,
+        "waf_log_retention_days": 90,
+    }
     assert values["tables"]["user-interactions"] == {"deletion_protection": True}
     order = values["services"]["order-service"]
     assert list(order) == list(SERVICES.tier_fields)

@@ -11,7 +11,7 @@ import hcl2
 import pytest
 from tools.synthetic import synthetic_project
 
-from helpers import Edit
+from helpers import Edit, drop_cdn
 from tfgen.pipeline import load_project, render_project
 from tfgen.render.manifest import MANIFEST, of_files
 from tfgen.spec.model import (
@@ -368,6 +368,7 @@ def test_api_hostname_variable_accepts_the_zone_apex(rendered: dict[str, str]) -
 
 
 def _without_ingress(project: Path) -> None:
+    drop_cdn(project)  # the distribution's API origin is the load balancer
     (project / "specs/ingress.yaml").unlink()
     services = project / "specs/services.yaml"
     lines = [line for line in services.read_text().splitlines() if "routes:" not in line]

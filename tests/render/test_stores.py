@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import drop_cdn
 from tfgen.pipeline import LoadedProject, load_project
 from tfgen.render.kinds import (
     BUCKETS,
@@ -149,6 +150,7 @@ def _render(project: LoadedProject) -> dict[str, str]:
 
 
 def _without_stores(root: Path) -> None:
+    drop_cdn(root)  # the distribution fronts a bucket
     (root / "specs/tables.yaml").unlink()
     (root / "specs/storage.yaml").unlink()
     services = root / "specs/services.yaml"

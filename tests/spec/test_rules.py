@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Edit, line_of
+from helpers import Edit, drop_cdn, line_of
 from tfgen.awsfacts import FARGATE_SIZES
 from tfgen.errors import UserError
 from tfgen.pipeline import load_project
@@ -553,6 +553,7 @@ def test_health_check_command_in_exec_form_passes(project: Path, edit: Edit) -> 
 
 
 def test_routes_need_an_ingress(project: Path) -> None:
+    drop_cdn(project)  # its API origin is the load balancer
     (project / "specs/ingress.yaml").unlink()
     for env in ("dev", "staging"):
         path = project / "environments" / f"{env}.yaml"

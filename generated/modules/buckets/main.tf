@@ -2,6 +2,8 @@
 
 data "aws_caller_identity" "current" {}
 
+data "aws_partition" "current" {}
+
 # One bucket per entry of local.buckets (buckets.tf). Names are global: platform,
 # environment, bucket and account id. Private (public access blocked, ACLs disabled),
 # versioned, encrypted (SSE-KMS with the platform key; SSE-S3 for the access-log bucket,
@@ -171,11 +173,74 @@ data "aws_iam_policy_document" "this" {
   }
 }
 
+# Buckets behind CloudFront: the distributions of var.cloudfront_readers read the objects
+# through origin access control. Access-log buckets of CloudFront receive its standard logs
+# (v2) from the platform's delivery sources (created in us-east-1).
+data "aws_iam_policy_document" "cloudfront" {
+  for_each = local.buckets
+
+  source_policy_documents = [data.aws_iam_policy_document.this[each.key].json]
+
+  dynamic "statement" {
+    for_each = contains(keys(var.cloudfront_readers), each.key) ? [var.cloudfront_readers[each.key]] : []
+
+    content {
+      sid       = "CloudFrontReadsObjects"
+      actions   = ["s3:GetObject"]
+      resources = ["${aws_s3_bucket.this[each.key].arn}/*"]
+
+      principals {
+        type        = "Service"
+        identifiers = ["cloudfront.amazonaws.com"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "AWS:SourceArn"
+        values   = statement.value
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = contains(var.cloudfront_log_buckets, each.key) ? [each.key] : []
+
+    content {
+      sid       = "CloudFrontLogDeliveryWrite"
+      actions   = ["s3:PutObject"]
+      resources = ["${aws_s3_bucket.this[each.key].arn}/AWSLogs/${data.aws_caller_identity.current.account_id}/*"]
+
+      principals {
+        type        = "Service"
+        identifiers = ["delivery.logs.amazonaws.com"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "s3:x-amz-acl"
+        values   = ["bucket-owner-full-control"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [data.aws_caller_identity.current.account_id]
+      }
+
+      condition {
+        test     = "ArnLike"
+        variable = "aws:SourceArn"
+        values   = ["arn:${data.aws_partition.current.partition}:logs:us-east-1:${data.aws_caller_identity.current.account_id}:delivery-source:${var.name}-cdn-*"]
+      }
+    }
+  }
+}
+
 resource "aws_s3_bucket_policy" "this" {
   for_each = local.buckets
 
   bucket = aws_s3_bucket.this[each.key].id
-  policy = data.aws_iam_policy_document.this[each.key].json
+  policy = data.aws_iam_policy_document.cloudfront[each.key].json
 
   depends_on = [aws_s3_bucket_public_access_block.this]
 }

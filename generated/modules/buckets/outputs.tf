@@ -14,3 +14,15 @@ output "environment" {
   description = "What a task that uses the bucket receives, by spec name: BUCKET_<NAME>_NAME."
   value       = { for name, bucket in aws_s3_bucket.this : name => { NAME = bucket.id } }
 }
+
+output "regional_domain_names" {
+  description = "Regional domain name of each bucket, by spec name (CloudFront S3 origins)."
+  value       = { for name, bucket in aws_s3_bucket.this : name => bucket.bucket_regional_domain_name }
+}
+
+output "log_target_arns" {
+  description = "ARN of each bucket, by spec name, once its policy admits log delivery."
+  value       = { for name, bucket in aws_s3_bucket.this : name => bucket.arn }
+
+  depends_on = [aws_s3_bucket_policy.this]
+}

@@ -9,3 +9,13 @@ variable "kms_key_arn" {
   description = "Customer-managed KMS key of the data buckets (SSE-KMS)."
   type        = string
 }
+
+variable "cloudfront_readers" {
+  description = "Bucket (spec name) -> ARNs of the CloudFront distributions that read it (origin access control)."
+  type        = map(list(string))
+}
+
+variable "cloudfront_log_buckets" {
+  description = "Buckets (spec names) that receive CloudFront standard logs (v2)."
+  type        = list(string)
+}

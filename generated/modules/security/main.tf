@@ -45,6 +45,27 @@ data "aws_iam_policy_document" "kms" {
       values   = ["arn:${data.aws_partition.current.partition}:logs:${var.region}:${data.aws_caller_identity.current.account_id}:log-group:*"]
     }
   }
+
+  # CloudFront reads the KMS-encrypted buckets it fronts (origin access control) for the
+  # account's distributions; which distribution may read which bucket is the bucket policy's
+  # decision (exact distribution ARNs). Naming the ARNs here too would make this key, which
+  # every module uses, wait for the distributions.
+  statement {
+    sid       = "CloudFrontDecryptsOrigins"
+    actions   = ["kms:Decrypt"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudfront.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "AWS:SourceArn"
+      values   = ["arn:${data.aws_partition.current.partition}:cloudfront::${data.aws_caller_identity.current.account_id}:distribution/*"]
+    }
+  }
 }
 
 # One secret per entry of local.secrets (secrets.tf). The values are set out of band.

@@ -21,9 +21,12 @@ from tfgen.render import hcl
 from tfgen.render.messaging import messaging_flags
 from tfgen.spec.model import (
     ACCOUNT_ID,
+    CDN_METHODS,
     NAME_PREFIX,
     STORE_SECTIONS,
     Bucket,
+    CdnBehavior,
+    Distribution,
     Environment,
     GeneratedName,
     Image,
@@ -33,6 +36,7 @@ from tfgen.spec.model import (
     Service,
     Table,
     bucket_name,
+    cdn_names,
     exec_names,
     messaging_names,
     platform_names,
@@ -274,6 +278,85 @@ def logged_bucket_entry(_name: str, bucket: Bucket) -> dict[str, Any]:
     return {"access_logs": bucket.access_logs}
 
 
+def _behavior(behavior: CdnBehavior) -> dict[str, Any]:
+    return {
+        "origin": behavior.origin,
+        "allowed_methods": CDN_METHODS[behavior.methods],
+        "cache_policy": behavior.cache_policy,
+        "origin_request_policy": behavior.origin_request_policy,
+        "compress": behavior.compress,
+    }
+
+
+def cdn_certificate(dist: Distribution) -> str:
+    """Where the viewer certificate comes from: acm (tfgen requests it), arn, default."""
+    if not dist.aliases:
+        return "default"
+    return "arn" if dist.certificate_arn is not None else "acm"
+
+
+def cdn_entry(_name: str, dist: Distribution) -> dict[str, Any]:
+    """One CloudFront distribution: origins, behaviors, certificate, logging, WAF rules.
+    Without aliases CloudFront's default certificate allows TLSv1 only as the minimum."""
+    default_cert = cdn_certificate(dist) == "default"
+    return {
+        "comment": dist.comment,
+        "default_root_object": dist.default_root_object,
+        "certificate": cdn_certificate(dist),
+        "default_certificate": default_cert,
+        "certificate_arn": dist.certificate_arn,
+        "minimum_protocol_version": "TLSv1" if default_cert else "TLSv1.2_2021",
+        "ssl_support_method": None if default_cert else "sni-only",
+        "access_logs": dist.access_logs,
+        "bucket_origins": {
+            k: {"bucket": o.bucket} for k, o in sorted(dist.origins.items()) if o.bucket
+        },
+        "ingress_origins": {
+            k: {"domain": o.domain} for k, o in sorted(dist.origins.items()) if o.ingress
+        },
+        "default": _behavior(dist.default),
+        "behaviors": [{"path": b.path, **_behavior(b)} for b in dist.behaviors],
+        "waf_rule_groups": [
+            {"name": group, "priority": (i + 2) * 10}
+            for i, group in enumerate(dist.waf.managed_rule_groups)
+        ],
+    }
+
+
+def cdn_oac_entry(_name: str, _dist: Distribution) -> dict[str, Any]:
+    """A distribution with bucket origins: its origin access control (SigV4, always)."""
+    return {}
+
+
+def cdn_acm_entry(_name: str, _dist: Distribution) -> dict[str, Any]:
+    """A distribution whose certificate tfgen requests in us-east-1 (DNS-validated)."""
+    return {}
+
+
+def cdn_context(platform: Platform) -> dict[str, Any]:
+    """What the root and the cdn module need beyond the entity maps."""
+    dists = platform.cdn
+    behaviors = [b for d in dists.values() for b in (d.default, *d.behaviors)]
+    readers: dict[str, list[str]] = {}
+    for name, dist in sorted(dists.items()):
+        for origin in dist.origins.values():
+            if origin.bucket is not None and name not in readers.get(origin.bucket, []):
+                readers.setdefault(origin.bucket, []).append(name)
+    return {
+        "present": bool(dists),
+        "ingress_origin": any(o.ingress for d in dists.values() for o in d.origins.values()),
+        "acm": any(cdn_certificate(d) == "acm" for d in dists.values()),
+        "oac": bool(readers),
+        "cache_policies": sorted({b.cache_policy for b in behaviors}),
+        "origin_request_policies": sorted(
+            {b.origin_request_policy for b in behaviors if b.origin_request_policy}
+        ),
+        "bucket_readers": dict(sorted(readers.items())),
+        "log_buckets": sorted({d.access_logs for d in dists.values()}),
+        "names": {key: name_expr(n) for key, n in cdn_names().items()},
+    }
+
+
 def for_each_service_names(platform: Platform) -> dict[str, hcl.Hcl]:
     """The names of a service's resources as expressions over its for_each instance."""
     any_service = next(iter(platform.services.values()))
@@ -316,6 +399,7 @@ def shared_context(platform: Platform, environments: list[str]) -> dict[str, Any
         ],
         "service_keys": sorted(platform.services),
         "table_keys": sorted(platform.tables),
+        "cdn_keys": sorted(platform.cdn),
         "service_names": for_each_service_names(platform),
         "secret_name": name_expr(secret_name(ENTITY_KEY)),
         "names": {key: name_expr(n) for key, n in (platform_names() | exec_names()).items()},
@@ -332,6 +416,7 @@ def shared_context(platform: Platform, environments: list[str]) -> dict[str, Any
         "queue_keys": sorted(platform.queues),
         "messaging": messaging_flags(platform),
         "messaging_names": {key: name_expr(n) for key, n in messaging_names().items()},
+        "cdn": cdn_context(platform),
     }
 
 

@@ -38,6 +38,9 @@ from pydantic import BaseModel
 from tfgen.render import hcl, messaging
 from tfgen.render.context import (
     bucket_entry,
+    cdn_acm_entry,
+    cdn_entry,
+    cdn_oac_entry,
     ecr_entry,
     ecs_entry,
     exec_entry,
@@ -53,6 +56,7 @@ from tfgen.spec.model import (
     Bucket,
     Bus,
     BusRule,
+    Distribution,
     Platform,
     Queue,
     Secret,
@@ -206,6 +210,8 @@ class EntityKind:
     collect: Callable[[Platform], Mapping[str, Any]] | None = None
     marker: Callable[[str], str] | None = None
     store: Store | None = None
+    # The tfvars map of tier values exists only while the kind has entities.
+    tier_when_present: bool = False
 
     def entities(self, platform: Platform) -> dict[str, Any]:
         """The kind's entities, by name, sorted (the order of every rendered map)."""
@@ -625,6 +631,53 @@ STORE_LINKS = EntityKind(
     ),
 )
 
+
+def _fronts_bucket(dist: Distribution) -> bool:
+    return any(o.bucket is not None for o in dist.origins.values())
+
+
+def _requests_certificate(dist: Distribution) -> bool:
+    return bool(dist.aliases) and dist.certificate_arn is None
+
+
+_CDN_WAF = "aws_wafv2_web_acl"
+# CloudFront distributions; the web ACL, its logs, the certificate and the log delivery in
+# us-east-1 (provider aws.us_east_1).
+CDN = EntityKind(
+    section="cdn",
+    model=Distribution,
+    placements=(
+        Placement(
+            module="cdn",
+            maps=(
+                EntityMap("distributions", cdn_entry),
+                EntityMap("bucket_fronting", cdn_oac_entry, _fronts_bucket),
+                EntityMap("certified", cdn_acm_entry, _requests_certificate),
+            ),
+            resources=(
+                Resource("aws_cloudfront_origin_access_control", "this", local="bucket_fronting"),
+                Resource("aws_cloudfront_response_headers_policy", "this"),
+                Resource(_CDN_WAF, "this"),
+                Resource("aws_cloudwatch_log_group", "waf"),
+                Resource(f"{_CDN_WAF}_logging_configuration", "this"),
+                Resource("aws_acm_certificate", "this", local="certified"),
+                Resource("aws_acm_certificate_validation", "this", local="certified"),
+                Resource("aws_cloudfront_distribution", "this"),
+                Resource("aws_cloudwatch_log_delivery_source", "this"),
+                Resource("aws_cloudwatch_log_delivery_destination", "this"),
+                Resource("aws_cloudwatch_log_delivery", "this"),
+            ),
+        ),
+    ),
+    tier_fields={
+        "aliases": ("aliases",),
+        "price_class": ("price_class",),
+        "waf_rate_limit": ("waf", "rate_limit"),
+        "waf_log_retention_days": ("waf", "log_retention_days"),
+    },
+    tier_when_present=True,
+)
+
 KINDS: tuple[EntityKind, ...] = (
     SERVICES,
     SECRETS,
@@ -636,6 +689,7 @@ KINDS: tuple[EntityKind, ...] = (
     TOPIC_SUBSCRIPTIONS,
     TABLES,
     BUCKETS,
+    CDN,
     STORE_LINKS,
 )
 
@@ -738,7 +792,8 @@ def tier_values(platform: Platform, kinds: tuple[EntityKind, ...] = KINDS) -> di
             for name, entity in kind.entities(platform).items()
         }
         for kind in kinds
-        if kind.tier_fields and (kind.store is None or kind.entities(platform))
+        if kind.tier_fields
+        and ((kind.store is None and not kind.tier_when_present) or kind.entities(platform))
     }
 
 

@@ -757,7 +757,7 @@ def _default_rule_groups() -> list[str]:
 
 
 class Waf(Strict):
-    """The regional web ACL in front of the load balancer."""
+    """A web ACL: the ingress's (regional) or a distribution's (scope CLOUDFRONT)."""
 
     rate_limit: Annotated[int, Field(ge=10, le=2_000_000_000)] = tiered(2000)
     managed_rule_groups: list[Annotated[str, Field(pattern=r"^AWSManagedRules[A-Za-z0-9]+$")]] = (
@@ -820,6 +820,107 @@ class Ingress(Strict):
     tls_policy: str = "ELBSecurityPolicy-TLS13-1-2-2021-06"
     idle_timeout: Annotated[int, Field(ge=1, le=4000)] = 60
     waf: Waf = Field(default_factory=Waf)
+
+
+# --- cdn ----------------------------------------------------------------------------------
+
+# AWS managed CloudFront policies, looked up by name (data sources), never copied.
+# https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html
+CachePolicy = Literal[
+    "Managed-CachingOptimized",
+    "Managed-CachingOptimizedForUncompressedObjects",
+    "Managed-CachingDisabled",
+    "Managed-UseOriginCacheControlHeaders",
+    "Managed-UseOriginCacheControlHeaders-QueryStrings",
+]
+# https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-origin-request-policies.html
+OriginRequestPolicy = Literal[
+    "Managed-AllViewer",
+    "Managed-AllViewerExceptHostHeader",
+    "Managed-AllViewerAndCloudFrontHeaders-2022-06",
+    "Managed-CORS-CustomOrigin",
+    "Managed-CORS-S3Origin",
+    "Managed-UserAgentRefererHeaders",
+]
+CDN_METHODS = {
+    "read": ["GET", "HEAD"],
+    "read-options": ["GET", "HEAD", "OPTIONS"],
+    "all": ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"],
+}
+HOSTNAME_PATTERN = r"^(\*\.)?([a-z0-9-]+\.)+[a-z]{2,}$"
+
+
+class CdnOrigin(Strict):
+    """An origin: a bucket of `buckets` (through origin access control) or the ALB."""
+
+    bucket: Name | None = Field(None, description="A bucket of `buckets` (purpose data).")
+    ingress: bool = Field(False, description="The platform's load balancer (the ingress).")
+    domain: str | None = Field(
+        None,
+        pattern=r"^([a-z0-9-]+\.)+[a-z]{2,}$",
+        description="Host name CloudFront connects to for the load balancer, covered by its "
+        "certificate: needed when the ingress uses certificate_arn (with hosted_zone the "
+        "ingress hostname is used).",
+    )
+
+
+class CdnBehavior(Strict):
+    """How requests are served: origin, methods and AWS managed policies (by name)."""
+
+    origin: Name = Field(description="An origin of this distribution.")
+    methods: Literal["read", "read-options", "all"] = Field(
+        "read", description="read (GET, HEAD), read-options (+ OPTIONS) or all methods."
+    )
+    cache_policy: CachePolicy = Field(
+        "Managed-CachingOptimized", description="AWS managed cache policy, by name."
+    )
+    origin_request_policy: OriginRequestPolicy | None = Field(
+        None, description="AWS managed origin request policy, by name (none: forward nothing)."
+    )
+    compress: bool = Field(True, description="Compress responses (gzip, brotli).")
+
+
+class CdnPathBehavior(CdnBehavior):
+    """A behavior for the requests whose path matches ``path`` (first match wins)."""
+
+    path: Annotated[str, Field(min_length=1, max_length=255)] = Field(
+        description="Path pattern, e.g. /api/*."
+    )
+
+
+class Distribution(Strict):
+    """A CloudFront distribution: HTTPS only, security headers, web ACL, standard logs.
+
+    TLSv1.2_2021 with aliases; origin access control to buckets; a CLOUDFRONT-scope web ACL
+    and the certificate in us-east-1; standard logging (v2) to an access-log bucket.
+    """
+
+    comment: str | None = Field(None, max_length=128, description="Shown in the console.")
+    origins: dict[Name, CdnOrigin] = Field(min_length=1, description="Origins by id.")
+    default: CdnBehavior = Field(description="The default behavior (every other path).")
+    behaviors: list[CdnPathBehavior] = Field(
+        default_factory=list, description="Path behaviors, in precedence order."
+    )
+    aliases: list[Annotated[str, Field(pattern=HOSTNAME_PATTERN)]] = tiered(
+        [],
+        max_length=100,
+        description="Domain names (per env). Certificate: certificate_arn, or one tfgen "
+        "requests in us-east-1 and validates in the ingress hosted_zone (with alias "
+        "records). None: the CloudFront default certificate (*.cloudfront.net).",
+    )
+    certificate_arn: str | None = Field(
+        None,
+        pattern=CERTIFICATE_ARN_PATTERN,
+        description="ACM certificate in us-east-1 covering the aliases, issued out of band.",
+    )
+    default_root_object: str | None = Field(None, pattern=r"^[^/\s][^\s]{0,254}$")
+    price_class: Literal["PriceClass_100", "PriceClass_200", "PriceClass_All"] = tiered(
+        "PriceClass_All", description="Edge locations served (cost per tier)."
+    )
+    access_logs: Name = Field(
+        description="Bucket (purpose access-logs) that receives the standard logs (v2)."
+    )
+    waf: Waf = Field(default_factory=Waf, description="The web ACL (scope CLOUDFRONT).")
 
 
 # --- checks -----------------------------------------------------------------------------
@@ -948,6 +1049,9 @@ class Platform(Strict):
     )
     buckets: dict[Name, Bucket] = Field(
         default_factory=dict, description="S3 buckets by name; services `use` them."
+    )
+    cdn: dict[Name, Distribution] = Field(
+        default_factory=dict, description="CloudFront distributions by name."
     )
     tier: Tier = Field(
         default_factory=Tier,
@@ -1094,3 +1198,15 @@ def table_name(name: str) -> GeneratedName:
 def bucket_name(name: str) -> GeneratedName:
     """Bucket names are global: platform, environment, entity and the account id."""
     return GeneratedName("S3 bucket", f"{NAME_PREFIX}-{name}-{ACCOUNT_ID}", 63)
+
+
+def cdn_names() -> dict[str, GeneratedName]:
+    """Names of a distribution's resources ({key}: the distribution)."""
+    p, key = NAME_PREFIX, "{key}"
+    return {
+        "origin_access_control": GeneratedName("origin access control", f"{p}-{key}", 64),
+        "headers_policy": GeneratedName("response headers policy", f"{p}-{key}", 128),
+        "web_acl": GeneratedName("web ACL", f"{p}-cdn-{key}", 128),
+        "waf_log_group": GeneratedName("CloudWatch log group", f"aws-waf-logs-{p}-cdn-{key}", 512),
+        "log_delivery": GeneratedName("log delivery source", f"{p}-cdn-{key}", 60),
+    }

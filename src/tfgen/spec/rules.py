@@ -25,12 +25,14 @@ from tfgen.spec.model import (
     TOPIC_REF,
     WAF_CONFIGURED_RULE_GROUPS,
     WAF_MANAGED_RULE_GROUPS,
+    Distribution,
     GeneratedName,
     Platform,
     Service,
     StoreUse,
     Table,
     bucket_name,
+    cdn_names,
     exec_names,
     messaging_names,
     name_prefix,
@@ -423,6 +425,14 @@ def _store_names(p: Platform) -> Iterator[tuple[_NameOrigin, GeneratedName]]:
         yield _NameOrigin(("buckets", name), True, hint), bucket_name(name)
 
 
+def _cdn_names(p: Platform) -> Iterator[tuple[_NameOrigin, GeneratedName]]:
+    hint = "shorten the distribution name (or the platform or environment name)"
+    for name in sorted(p.cdn):
+        for gen in cdn_names().values():
+            named = GeneratedName(gen.kind, gen.pattern.replace("{key}", name), gen.limit)
+            yield _NameOrigin(("cdn", name), True, hint), named
+
+
 _Worst = dict[tuple[_NameOrigin, str], tuple[str, GeneratedName]]
 
 
@@ -459,6 +469,7 @@ def name_lengths(
     worst.update(_worst(_secret_names(p), prefixes))
     worst.update(_worst(_messaging_names(p), prefixes))
     worst.update(_worst(_store_names(p), prefixes))
+    worst.update(_worst(_cdn_names(p), prefixes))
     for (origin, _), (full, gen) in worst.items():
         yield _problem(
             src,
@@ -516,10 +527,14 @@ def spot_architecture(p: Platform, src: Source) -> Iterator[Problem]:
 
 
 def waf_rule_groups(p: Platform, src: Source) -> Iterator[Problem]:
+    if p.ingress is not None:
+        yield from _rule_groups(src, ("ingress", "waf"), p.ingress.waf.managed_rule_groups)
+
+
+def _rule_groups(src: Source, base: PathKey, groups: list[str]) -> Iterator[Problem]:
     seen: set[str] = set()
-    groups = p.ingress.waf.managed_rule_groups if p.ingress is not None else []
     for i, group in enumerate(groups):
-        path: PathKey = ("ingress", "waf", "managed_rule_groups", i)
+        path: PathKey = (*base, "managed_rule_groups", i)
         if group in seen:
             yield _problem(src, path, "TFG219", f"{group} is listed twice", "list each group once")
         elif group in WAF_CONFIGURED_RULE_GROUPS:
@@ -740,15 +755,25 @@ def dead_letters(p: Platform, src: Source) -> Iterator[Problem]:
         base: PathKey = ("queues", name)
         if queue.dead_letter is None:
             if name not in dlqs:
-                yield _problem(src, base, "TFG242", f"queue {name} has no dead-letter queue",
-                               "add dead_letter: {queue: <another queue>, max_receives: N}",
-                               key=True)  # fmt: skip
+                yield _problem(
+                    src,
+                    base,
+                    "TFG242",
+                    f"queue {name} has no dead-letter queue",
+                    "add dead_letter: {queue: <another queue>, max_receives: N}",
+                    key=True,
+                )
             continue
         target = queue.dead_letter.queue
         path: PathKey = (*base, "dead_letter", "queue")
         if target == name:
-            yield _problem(src, path, "TFG242", f"queue {name} is its own dead-letter queue",
-                           "name a separate queue as its dead-letter queue")  # fmt: skip
+            yield _problem(
+                src,
+                path,
+                "TFG242",
+                f"queue {name} is its own dead-letter queue",
+                "name a separate queue as its dead-letter queue",
+            )
         elif target not in p.queues:
             yield from _dangling(src, path, f"queue.{target}", p.queues)
         elif name in dlqs:
@@ -813,15 +838,28 @@ def subscriptions(p: Platform, src: Source) -> Iterator[Problem]:
             path: PathKey = ("topics", topic, "subscriptions", sub, "endpoint")
             if body.protocol == "sqs":
                 if not body.endpoint.startswith(f"{QUEUE_REF}."):
-                    yield _problem(src, path, "TFG246", "an sqs subscription names a queue",
-                                   "write queue.<name>")  # fmt: skip
+                    yield _problem(
+                        src,
+                        path,
+                        "TFG246",
+                        "an sqs subscription names a queue",
+                        "write queue.<name>",
+                    )
                 else:
                     yield from _dangling(src, path, body.endpoint, p.queues)
             elif not (_EMAIL if body.protocol == "email" else _HTTPS).match(body.endpoint):
-                want = "an email address" if body.protocol == "email" else (
-                    "an https:// URL without credentials, query or fragment")  # fmt: skip
-                yield _problem(src, path, "TFG246", f"a {body.protocol} endpoint must be {want}",
-                               "put tokens in the receiving system, not in the URL")  # fmt: skip
+                want = (
+                    "an email address"
+                    if body.protocol == "email"
+                    else ("an https:// URL without credentials, query or fragment")
+                )
+                yield _problem(
+                    src,
+                    path,
+                    "TFG246",
+                    f"a {body.protocol} endpoint must be {want}",
+                    "put tokens in the receiving system, not in the URL",
+                )
 
 
 def store_uses(p: Platform, src: Source) -> Iterator[Problem]:
@@ -958,6 +996,231 @@ def bucket_logging(p: Platform, src: Source) -> Iterator[Problem]:
             )
 
 
+# --- cdn ----------------------------------------------------------------------------------
+
+CDN_CERTIFICATE_REGION = "us-east-1"  # CloudFront uses ACM certificates of us-east-1 only
+# https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesCacheBehavior.html#DownloadDistValuesPathPattern
+CDN_PATH_PATTERN = re.compile(r"^/[A-Za-z0-9_\-.$/~\"'@:+&*?]*$")
+
+
+def cdn_origins(p: Platform, src: Source) -> Iterator[Problem]:
+    """Each origin is one bucket of `buckets` (not an access-log bucket) or the ingress."""
+    for name, dist in sorted(p.cdn.items()):
+        for origin_id, origin in sorted(dist.origins.items()):
+            path: PathKey = ("cdn", name, "origins", origin_id)
+            if (origin.bucket is None) == (not origin.ingress):
+                yield _problem(
+                    src,
+                    path,
+                    "TFG290",
+                    f"origin {origin_id} needs exactly one of bucket or ingress: true",
+                    "give a bucket of buckets, or ingress: true for the load balancer",
+                )
+            elif origin.bucket is not None:
+                yield from _bucket_origin(p, src, (*path, "bucket"), origin.bucket)
+            else:
+                yield from _ingress_origin(p, src, path, origin.domain)
+
+
+def _bucket_origin(p: Platform, src: Source, path: PathKey, bucket: str) -> Iterator[Problem]:
+    if bucket not in p.buckets:
+        known = ", ".join(sorted(p.buckets)) or "none defined"
+        yield _problem(
+            src,
+            path,
+            "TFG291",
+            f"bucket {bucket!r} is not defined in buckets (known: {known})",
+            "add it under buckets: or fix the name",
+        )
+    elif p.buckets[bucket].purpose == "access-logs":
+        yield _problem(
+            src,
+            path,
+            "TFG292",
+            f"{bucket} is an access-log bucket; CloudFront would serve the logs",
+            "front a bucket with purpose: data",
+        )
+
+
+def _ingress_origin(
+    p: Platform, src: Source, path: PathKey, domain: str | None
+) -> Iterator[Problem]:
+    ingress = p.ingress
+    if ingress is None:
+        yield _problem(
+            src,
+            (*path, "ingress"),
+            "TFG293",
+            "the origin is the load balancer but the platform has no ingress",
+            "add an ingress: section, or use a bucket origin",
+        )
+    elif ingress.mode == "certificate" and domain is None:
+        yield _problem(
+            src,
+            (*path, "ingress"),
+            "TFG293",
+            "CloudFront reaches the load balancer over HTTPS and checks its certificate; with "
+            "ingress.certificate_arn tfgen does not know a host name that certificate covers",
+            "add domain: the host name of the load balancer that its certificate covers",
+        )
+
+
+def cdn_behaviors(p: Platform, src: Source) -> Iterator[Problem]:
+    """Behaviors name an origin of their distribution; each path pattern once."""
+    for name, dist in sorted(p.cdn.items()):
+        base: PathKey = ("cdn", name)
+        known = ", ".join(sorted(dist.origins))
+        routed = [(("default", "origin"), dist.default.origin)] + [
+            (("behaviors", i, "origin"), b.origin) for i, b in enumerate(dist.behaviors)
+        ]
+        for where, origin in routed:
+            if origin not in dist.origins:
+                yield _problem(
+                    src,
+                    (*base, *where),
+                    "TFG294",
+                    f"origin {origin!r} is not an origin of {name} (known: {known})",
+                    "name one of the distribution's origins",
+                )
+        seen: set[str] = set()
+        for i, behavior in enumerate(dist.behaviors):
+            path: PathKey = (*base, "behaviors", i, "path")
+            if behavior.path in seen:
+                yield _problem(
+                    src,
+                    path,
+                    "TFG295",
+                    f"path pattern {behavior.path!r} is listed twice",
+                    "give each path pattern one behavior",
+                )
+            elif not CDN_PATH_PATTERN.match(behavior.path):
+                yield _problem(
+                    src,
+                    path,
+                    "TFG295",
+                    f"{behavior.path!r} is not a CloudFront path pattern",
+                    "start with '/' and use only A-Z a-z 0-9 _ - . $ / ~ \" ' @ : + & * ?",
+                )
+            seen.add(behavior.path)
+
+
+def cdn_certificates(p: Platform, src: Source) -> Iterator[Problem]:
+    """Aliases need a certificate: certificate_arn (us-east-1) or the ingress zone."""
+    owners: dict[str, str] = {}
+    for name, dist in sorted(p.cdn.items()):
+        yield from _cdn_certificate(p, src, name, dist)
+        for i, alias in enumerate(dist.aliases):
+            if alias in owners:
+                yield _problem(
+                    src,
+                    ("cdn", name, "aliases", i),
+                    "TFG296",
+                    f"alias {alias} is already an alias of {owners[alias]}",
+                    "a domain name belongs to one distribution",
+                )
+            owners.setdefault(alias, name)
+
+
+def _cdn_certificate(p: Platform, src: Source, name: str, dist: Distribution) -> Iterator[Problem]:
+    base: PathKey = ("cdn", name)
+    arn = dist.certificate_arn
+    if arn is not None:
+        if not dist.aliases:
+            yield _problem(
+                src,
+                (*base, "certificate_arn"),
+                "TFG296",
+                "certificate_arn without aliases: CloudFront uses a certificate only for aliases",
+                "add the aliases the certificate covers, or remove certificate_arn",
+            )
+        if arn.split(":")[3] != CDN_CERTIFICATE_REGION:
+            yield _problem(
+                src,
+                (*base, "certificate_arn"),
+                "TFG296",
+                f"the certificate is in {arn.split(':')[3]}; CloudFront uses ACM certificates "
+                f"of {CDN_CERTIFICATE_REGION} only",
+                f"import or request the certificate in {CDN_CERTIFICATE_REGION}",
+            )
+        return
+    if not dist.aliases:
+        return
+    zone = p.ingress.hosted_zone if p.ingress is not None else None
+    if zone is None:
+        yield _problem(
+            src,
+            (*base, "aliases"),
+            "TFG296",
+            f"{name} has aliases but no way to get their certificate",
+            "give certificate_arn (ACM, us-east-1), or an ingress hosted_zone that holds the "
+            "aliases (tfgen then requests and validates the certificate)",
+        )
+        return
+    for i, alias in enumerate(dist.aliases):
+        bare = alias.removeprefix("*.")
+        if bare != zone and not bare.endswith(f".{zone}"):
+            yield _problem(
+                src,
+                (*base, "aliases", i),
+                "TFG296",
+                f"alias {alias} is not in the hosted zone {zone}",
+                f"use {zone} or a name ending in .{zone}, or give certificate_arn",
+            )
+
+
+def cdn_access_logs(p: Platform, src: Source) -> Iterator[Problem]:
+    for name, dist in sorted(p.cdn.items()):
+        target = p.buckets.get(dist.access_logs)
+        if target is None or target.purpose != "access-logs":
+            logs = sorted(n for n, b in p.buckets.items() if b.purpose == "access-logs")
+            yield _problem(
+                src,
+                ("cdn", name, "access_logs"),
+                "TFG297",
+                f"{dist.access_logs!r} is not a bucket with purpose: access-logs "
+                f"(known: {', '.join(logs) or 'none defined'})",
+                "name a bucket of buckets: with purpose: access-logs",
+            )
+
+
+def cdn_waf_rule_groups(p: Platform, src: Source) -> Iterator[Problem]:
+    for name, dist in sorted(p.cdn.items()):
+        yield from _rule_groups(src, ("cdn", name, "waf"), dist.waf.managed_rule_groups)
+
+
+def cdn_default_certificate(p: Platform, src: Source) -> Iterator[Problem]:
+    """Warning: without aliases the default certificate admits TLSv1 (CloudFront sets the
+    TLSv1 security policy for *.cloudfront.net; TLSv1.2_2021 needs a custom certificate)."""
+    for name, dist in sorted(p.cdn.items()):
+        if not dist.aliases:
+            yield _problem(
+                src,
+                ("cdn", name),
+                "TFG298",
+                f"{name} has no aliases: it serves *.cloudfront.net with the CloudFront default "
+                "certificate, whose minimum protocol is TLSv1 (not TLSv1.2_2021)",
+                "add aliases (with certificate_arn or an ingress hosted_zone) for TLSv1.2_2021",
+                key=True,
+            )
+
+
+def cdn_aliases_kept(
+    base: Platform, env: Platform, src: Source, env_name: str
+) -> Iterator[Problem]:
+    """Whether a distribution has aliases (and so a certificate) is structure."""
+    for name, dist in sorted(env.cdn.items()):
+        shared = base.cdn.get(name)
+        if shared is not None and bool(shared.aliases) != bool(dist.aliases):
+            yield _problem(
+                src,
+                ("cdn", name, "aliases"),
+                "TFG299",
+                f"{env_name} {'gives' if dist.aliases else 'removes'} the aliases of {name}; "
+                "whether a distribution has aliases is the same in every environment",
+                "give aliases in every environment, or in none",
+            )
+
+
 RULES: tuple[Rule, ...] = (
     routes_need_ingress,
     health_checks,
@@ -986,9 +1249,14 @@ RULES: tuple[Rule, ...] = (
     store_uses,
     table_attributes,
     bucket_logging,
+    cdn_origins,
+    cdn_behaviors,
+    cdn_certificates,
+    cdn_access_logs,
+    cdn_waf_rule_groups,
 )
 # Rules whose problems are warnings: reported, never blocking.
-WARNINGS: tuple[Rule, ...] = (http_only_warning,)
+WARNINGS: tuple[Rule, ...] = (http_only_warning, cdn_default_certificate)
 
 
 def check_platform(
@@ -1007,7 +1275,11 @@ def check_platform(
 
 def check_environment(base: Platform, env: Platform, src: Source, name: str) -> list[Problem]:
     """The rules on one environment that compare it with the specs or name it."""
-    return [*image_kinds(base, env, src, name), *http_only_allowed(env, src, name)]
+    return [
+        *image_kinds(base, env, src, name),
+        *http_only_allowed(env, src, name),
+        *cdn_aliases_kept(base, env, src, name),
+    ]
 
 
 def check_warnings(p: Platform, src: Source) -> list[Problem]:
